@@ -21,7 +21,8 @@ SANFLAGS  =
 endif
 
 WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
-            -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+            -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
+            -Wno-overlength-strings
 ifeq ($(WERROR),1)
 WARN     += -Werror
 endif

@@ -118,15 +118,24 @@ void pb_buf_putc(pb_buf *b, char c)
 void pb_buf_vprintf(pb_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
+    size_t avail;
     int n;
 
+    /* Format straight into the spare capacity; only a result that does not
+     * fit is formatted a second time, after growing. */
+    pb_buf_reserve(b, 63);
+    avail = b->cap - b->len;
     va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
+    n = vsnprintf(b->data + b->len, avail, fmt, ap2);
     va_end(ap2);
-    if (n < 0)
+    if (n < 0) {
+        b->data[b->len] = '\0';
         return;
-    pb_buf_reserve(b, (size_t)n);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
+    if ((size_t)n >= avail) {
+        pb_buf_reserve(b, (size_t)n);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
 }
 

@@ -1,0 +1,35 @@
+/*
+ * batch.h - provenance: every command or import that posts entries is a
+ * batch, recorded with what it read (file name, SHA-256, size), how
+ * (kind, preset/rules in `detail`), who and when, and what came of it
+ * (rows read, entries posted).  Entries point at their batch.  A batch is
+ * filled in while open and frozen by pb_batch_finish(); the database
+ * refuses changes to a finished batch and any deletion.
+ */
+#ifndef PB_BATCH_H
+#define PB_BATCH_H
+
+#include <stdint.h>
+
+#include "ledger/book.h"
+
+typedef struct pb_batch_info {
+    const char *kind;   /* "post", "load:streams", "import:unit4-gl" ... */
+    const char *source; /* file name, "stdin" or "arguments" */
+    const char *sha256; /* hex digest of the input, or NULL */
+    int64_t size;       /* bytes of input, or -1 */
+    const char *detail; /* preset, rules file and its hash, options */
+} pb_batch_info;
+
+/* Opens a batch.  Write transaction required. */
+int pb_batch_begin(pb_book *b, const pb_batch_info *info, int64_t *id_out,
+                   pb_error *err);
+/* Records the outcome and freezes the batch. */
+int pb_batch_finish(pb_book *b, int64_t id, int64_t rows, int64_t entries,
+                    const char *note, pb_error *err);
+/* The newest finished batch with this input digest and kind prefix, or 0:
+ * lets an importer say "already imported (batch 12)". */
+int pb_batch_find_sha(pb_book *b, const char *sha256, const char *kind,
+                      int64_t *id_out, pb_error *err);
+
+#endif

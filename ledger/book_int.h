@@ -1,0 +1,52 @@
+/*
+ * book_int.h - what the book offers the other core modules, not users.
+ *
+ * Extension slots: a module (the journal, the pool model) keeps per-book
+ * state - caches of codes, pending balance deltas - in a slot, and is told
+ * before each commit (to flush pending writes in the same transaction) and
+ * after each rollback (to forget what did not land).  Caches of rows that
+ * other writers may change must be reloaded per transaction: compare
+ * pb_book__tx_serial() with the serial the cache was filled under.
+ */
+#ifndef PB_BOOK_INT_H
+#define PB_BOOK_INT_H
+
+#include "ledger/book.h"
+
+enum {
+    PB_EXT_JOURNAL = 0,
+    PB_EXT_POOL,
+    PB_EXT_IMPORT,
+    PB_EXT_COUNT
+};
+
+typedef struct pb_book_ext_ops {
+    /* Flushes pending writes inside the transaction; an error aborts the
+     * commit (the transaction is then rolled back). May be NULL. */
+    int (*pre_commit)(pb_book *b, void *state, pb_error *err);
+    /* Forgets pending writes and anything read inside the transaction.
+     * May be NULL. */
+    void (*on_rollback)(pb_book *b, void *state);
+    /* Frees the state when the book closes.  May be NULL. */
+    void (*free_state)(void *state);
+} pb_book_ext_ops;
+
+void *pb_book__ext(pb_book *b, int slot);
+void pb_book__set_ext(pb_book *b, int slot, void *state,
+                      const pb_book_ext_ops *ops);
+
+/* Increases at every begin; 0 before the first transaction. */
+uint64_t pb_book__tx_serial(const pb_book *b);
+
+/*
+ * Schema migrations.  Migration i (1-based) takes the book from version
+ * i-1 to i.  Each is SQL text, run in one transaction with the version
+ * bump.  A module's tables live in its migration; a change to a released
+ * table is a new migration, never an edit of an old one.
+ */
+extern const char pb_schema__core[];    /* 1: ledger/schema.c */
+extern const char pb_schema__pool[];    /* 2: ledger/pool_schema.c */
+extern const char pb_schema__import[];  /* 3: importers/import_schema.c */
+extern const char pb_schema__report[];  /* 4: reports/report_schema.c */
+
+#endif
