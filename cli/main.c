@@ -30,6 +30,7 @@ static const pb_command commands[] = {
     {"register", pb_cmd_register, "postings of an account with running balance"},
     {"period", pb_cmd_period, "close, reopen and list accounting periods"},
     {"check", pb_cmd_check, "verify every invariant of the book"},
+    {"report", pb_cmd_report, "month-end reports as text, CSV, JSON or HTML"},
 };
 
 static const char usage[] =
