@@ -8,7 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ledger/book_int.h"
 #include "ledger/dim.h"
+#include "ledger/journal_int.h"
 #include "ledger/suggest.h"
 
 static const char *const type_names[] = {"asset", "liability", "equity",
@@ -148,6 +150,9 @@ int pb_account_close(pb_book *b, const char *code, pb_error *err)
     assert(pb_book_in_write_tx(b));
     if ((rc = pb_account_find(b, code, &id, err)) != PB_OK)
         return rc;
+    /* The balance must count this transaction's postings too. */
+    if ((rc = pb_book__flush(b, err)) != PB_OK)
+        return rc;
     rc = pb_book_prepare(b, &st,
                          "SELECT pb_sum(debit - credit) FROM balance "
                          "WHERE account_id = ?",
@@ -186,6 +191,8 @@ int pb_account_close(pb_book *b, const char *code, pb_error *err)
     if (pb_book_changes(b) == 0)
         return pb_error_set(err, PB_EREFUSED, "account \"%s\" is already "
                             "closed", code);
+    /* The journal may have cached the account as open. */
+    pb_journal__invalidate(b);
     return PB_OK;
 }
 

@@ -294,7 +294,7 @@ static int create_file(const char *path, pb_error *err)
     return PB_OK;
 }
 
-static int configure(pb_book *b, bool readonly, pb_error *err)
+static int configure(pb_book *b, pb_error *err)
 {
     const char *env = getenv("POOLBOOK_BUSY_TIMEOUT");
     int timeout = env != NULL && *env != '\0' ? atoi(env) : 10000;
@@ -305,11 +305,14 @@ static int configure(pb_book *b, bool readonly, pb_error *err)
     sqlite3_db_config(b->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     sqlite3_db_config(b->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
     sqlite3_db_config(b->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
-    if ((rc = exec_sql(b, "PRAGMA foreign_keys = ON", err)) != PB_OK)
-        return rc;
-    if (!readonly &&
-        ((rc = exec_sql(b, "PRAGMA journal_mode = WAL", err)) != PB_OK ||
-         (rc = exec_sql(b, "PRAGMA synchronous = FULL", err)) != PB_OK))
+    /* recursive_triggers: without it an INSERT OR REPLACE deletes the row
+     * it replaces without firing the append-only DELETE triggers.
+     * cache_size: up to 64 MB of pages (allocated as used), so that a batch
+     * of a few hundred thousand entries is not spilled to the WAL page by
+     * page before it commits. */
+    if ((rc = exec_sql(b, "PRAGMA foreign_keys = ON", err)) != PB_OK ||
+        (rc = exec_sql(b, "PRAGMA recursive_triggers = ON", err)) != PB_OK ||
+        (rc = exec_sql(b, "PRAGMA cache_size = -65536", err)) != PB_OK)
         return rc;
     if (sqlite3_create_function_v2(b->db, "pb_sum", 1,
                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
@@ -320,6 +323,18 @@ static int configure(pb_book *b, bool readonly, pb_error *err)
             SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
             money_func, NULL, NULL, NULL) != SQLITE_OK)
         return db_error(b, sqlite3_errcode(b->db), err, "registering pb_sum");
+    return PB_OK;
+}
+
+/* WAL and synchronous=FULL.  Switching to WAL writes to the file, so this
+ * runs only once the file is known to be a book (or is being created). */
+static int set_journal(pb_book *b, pb_error *err)
+{
+    int rc;
+
+    if ((rc = exec_sql(b, "PRAGMA journal_mode = WAL", err)) != PB_OK ||
+        (rc = exec_sql(b, "PRAGMA synchronous = FULL", err)) != PB_OK)
+        return rc;
     return PB_OK;
 }
 
@@ -341,6 +356,25 @@ static int load_config(pb_book *b, pb_error *err)
     pb_buf_clear(&v);
     return rc;
 }
+
+/* Undoes a failed create: the book and the files SQLite keeps beside it. */
+static void remove_book_files(const char *path)
+{
+    static const char *const suffixes[] = {"-wal", "-shm", "-journal"};
+    size_t i, n = strlen(path);
+
+    unlink(path);
+    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char *p = pb_xmalloc(n + strlen(suffixes[i]) + 1);
+
+        memcpy(p, path, n);
+        strcpy(p + n, suffixes[i]);
+        unlink(p);
+        free(p);
+    }
+}
+
+static bool sqlite_configured;
 
 int pb_book_open(pb_book **out, const char *path, unsigned flags,
                  pb_error *err)
@@ -374,15 +408,25 @@ int pb_book_open(pb_book **out, const char *path, unsigned flags,
     b->user = pb_xstrdup(default_user());
     b->fy_start = 4;
     pb_map_init(&b->stmt_index);
+    /* SQLite's allocation statistics take a global lock on every malloc;
+     * poolbook never reads them.  (Effective only before SQLite's first
+     * use in the process; later it is refused, harmlessly.) */
+    if (!sqlite_configured) {
+        sqlite_configured = true;
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    }
+    /* NOMUTEX: a book is used by one thread at a time, so SQLite need not
+     * lock the connection around every bind, step and column read. */
     rc = sqlite3_open_v2(path, &b->db,
-                         readonly ? SQLITE_OPEN_READONLY
-                                  : SQLITE_OPEN_READWRITE,
+                         (readonly ? SQLITE_OPEN_READONLY
+                                   : SQLITE_OPEN_READWRITE) |
+                             SQLITE_OPEN_NOMUTEX,
                          NULL);
     if (rc != SQLITE_OK) {
         rc = db_error(b, rc, err, "opening");
         goto fail;
     }
-    if ((rc = configure(b, readonly, err)) != PB_OK)
+    if ((rc = configure(b, err)) != PB_OK)
         goto fail;
     if ((rc = pragma_int(b, "PRAGMA application_id", &app_id, err)) !=
             PB_OK ||
@@ -402,6 +446,8 @@ int pb_book_open(pb_book **out, const char *path, unsigned flags,
                           path, version, SCHEMA_VERSION);
         goto fail;
     }
+    if (!readonly && (rc = set_journal(b, err)) != PB_OK)
+        goto fail;
     if (version < SCHEMA_VERSION) {
         if (readonly) {
             rc = pb_error_set(err, PB_EVERSION,
@@ -420,7 +466,7 @@ int pb_book_open(pb_book **out, const char *path, unsigned flags,
 fail:
     pb_book_close(b);
     if (create)
-        unlink(path);
+        remove_book_files(path);
     return rc;
 }
 
@@ -479,21 +525,30 @@ int pb_book_begin_read(pb_book *b, pb_error *err)
     return begin(b, "BEGIN DEFERRED", 1, err);
 }
 
-int pb_book_commit(pb_book *b, pb_error *err)
+int pb_book__flush(pb_book *b, pb_error *err)
 {
     int s, rc;
 
+    if (b->tx != 2)
+        return PB_OK;
+    for (s = 0; s < PB_EXT_COUNT; s++) {
+        if (b->ext[s].ops == NULL || b->ext[s].ops->pre_commit == NULL)
+            continue;
+        if ((rc = b->ext[s].ops->pre_commit(b, b->ext[s].state, err)) !=
+            PB_OK)
+            return rc;
+    }
+    return PB_OK;
+}
+
+int pb_book_commit(pb_book *b, pb_error *err)
+{
+    int rc;
+
     assert(b->tx != 0 && "commit outside a transaction");
-    if (b->tx == 2) {
-        for (s = 0; s < PB_EXT_COUNT; s++) {
-            if (b->ext[s].ops == NULL || b->ext[s].ops->pre_commit == NULL)
-                continue;
-            rc = b->ext[s].ops->pre_commit(b, b->ext[s].state, err);
-            if (rc != PB_OK) {
-                pb_book_rollback(b);
-                return rc;
-            }
-        }
+    if ((rc = pb_book__flush(b, err)) != PB_OK) {
+        pb_book_rollback(b);
+        return rc;
     }
     rc = sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
@@ -519,6 +574,8 @@ void pb_book_rollback(pb_book *b)
     if (!sqlite3_get_autocommit(b->db))
         sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
     b->tx = 0;
+    /* Settings changed in the transaction are undone with it. */
+    load_config(b, NULL);
     for (s = 0; s < PB_EXT_COUNT; s++) {
         if (b->ext[s].ops != NULL && b->ext[s].ops->on_rollback != NULL)
             b->ext[s].ops->on_rollback(b, b->ext[s].state);
@@ -723,6 +780,23 @@ void pb_stmt_bind_text(pb_stmt *st, int idx, const char *s)
     int rc = s == NULL ? sqlite3_bind_null(st->st, idx)
                        : sqlite3_bind_text(st->st, idx, s, -1,
                                            SQLITE_TRANSIENT);
+
+    assert(rc == SQLITE_OK);
+    (void)rc;
+}
+
+void pb_stmt__bind_text_static(pb_stmt *st, int idx, const char *s)
+{
+    int rc = s == NULL ? sqlite3_bind_null(st->st, idx)
+                       : sqlite3_bind_text(st->st, idx, s, -1, SQLITE_STATIC);
+
+    assert(rc == SQLITE_OK);
+    (void)rc;
+}
+
+void pb_stmt__bind_blob_static(pb_stmt *st, int idx, const void *p, size_t n)
+{
+    int rc = sqlite3_bind_blob64(st->st, idx, p, n, SQLITE_STATIC);
 
     assert(rc == SQLITE_OK);
     (void)rc;

@@ -55,6 +55,8 @@ enum { PB_DONE = 0, PB_ROW = 1 };
  * two officers writing at once queue rather than fail.
  *
  * On success *out is the caller's to pb_book_close(); on error *out is NULL.
+ * A book may be used from one thread at a time only (its connection is
+ * opened without SQLite's per-call locking).
  */
 int pb_book_open(pb_book **out, const char *path, unsigned flags,
                  pb_error *err);

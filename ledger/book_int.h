@@ -35,6 +35,18 @@ void *pb_book__ext(pb_book *b, int slot);
 void pb_book__set_ext(pb_book *b, int slot, void *state,
                       const pb_book_ext_ops *ops);
 
+/* Runs every extension's pre-commit flush now, inside the current write
+ * transaction, so that a read of a table the flushes maintain (the balance
+ * cache) sees this transaction's own pending writes.  PB_OK and nothing
+ * done outside a write transaction.  On error the caller must roll back. */
+int pb_book__flush(pb_book *b, pb_error *err);
+
+/* Bind without copying, for the posting path: the text or bytes must stay
+ * valid and unchanged until the statement has been stepped and released.
+ * A NULL string binds SQL NULL. */
+void pb_stmt__bind_text_static(pb_stmt *st, int idx, const char *s);
+void pb_stmt__bind_blob_static(pb_stmt *st, int idx, const void *p, size_t n);
+
 /* Increases at every begin; 0 before the first transaction. */
 uint64_t pb_book__tx_serial(const pb_book *b);
 

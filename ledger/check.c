@@ -18,11 +18,22 @@
 #include "ledger/journal_int.h"
 #include "ledger/map.h"
 
-static const char *const triggers[] = {
-    "entry_no_update",      "entry_no_delete", "posting_no_update",
-    "posting_no_delete",    "tag_no_update",   "tag_no_delete",
-    "period_log_no_update", "period_log_no_delete",
-    "batch_frozen",         "batch_no_delete",
+/* The append-only triggers and the tables they guard.  Each must exist,
+ * be on its table and still abort: a trigger of the same name that does
+ * nothing guards nothing. */
+static const struct {
+    const char *name, *table;
+} triggers[] = {
+    {"entry_no_update", "entry"},
+    {"entry_no_delete", "entry"},
+    {"posting_no_update", "posting"},
+    {"posting_no_delete", "posting"},
+    {"tag_no_update", "tag"},
+    {"tag_no_delete", "tag"},
+    {"period_log_no_update", "period_log"},
+    {"period_log_no_delete", "period_log"},
+    {"batch_frozen", "batch"},
+    {"batch_no_delete", "batch"},
 };
 
 typedef struct code_tab {
@@ -202,23 +213,30 @@ static int check_storage(ctx *c, unsigned flags, pb_error *err)
     if (rc != PB_DONE)
         return rc;
     rc = pb_book_prepare(c->b, &st,
-                         "SELECT name FROM sqlite_schema WHERE type ="
-                         " 'trigger' AND name = ?",
+                         "SELECT tbl_name = ?2 AND instr(upper(sql),"
+                         " 'RAISE(ABORT') > 0 FROM sqlite_schema WHERE type ="
+                         " 'trigger' AND name = ?1",
                          err);
     if (rc != PB_OK)
         return rc;
     for (i = 0; i < sizeof triggers / sizeof triggers[0]; i++) {
-        pb_stmt_bind_text(st, 1, triggers[i]);
+        pb_stmt_bind_text(st, 1, triggers[i].name);
+        pb_stmt_bind_text(st, 2, triggers[i].table);
         rc = pb_stmt_step(st, err);
         if (rc < 0)
             break;
-        if (rc == PB_ROW)
+        if (rc == PB_ROW && pb_stmt_int(st, 0) != 0)
             found++;
+        else if (rc == PB_ROW)
+            problem(c, "triggers", 0,
+                    "trigger %s no longer refuses changes to %s: the book "
+                    "is no longer append-only",
+                    triggers[i].name, triggers[i].table);
         else
             problem(c, "triggers", 0,
                     "trigger %s is missing: the book is no longer "
                     "append-only",
-                    triggers[i]);
+                    triggers[i].name);
         pb_stmt_release(st);
         rc = PB_OK;
     }
@@ -558,9 +576,21 @@ static int check_reversals(ctx *c, pb_error *err)
                     (long long)id, (long long)of);
             continue;
         }
-        if ((rc = pb_journal_get(c->b, id, rev, err)) != PB_OK ||
-            (rc = pb_journal_get(c->b, of, orig, err)) != PB_OK)
+        if ((rc = pb_journal_get(c->b, id, rev, err)) != PB_OK)
             break;
+        if ((rc = pb_journal_get(c->b, of, orig, NULL)) == PB_ENOTFOUND) {
+            problem(c, "reversal", id,
+                    "entry %lld claims to reverse entry %lld, which is "
+                    "missing",
+                    (long long)id, (long long)of);
+            rc = PB_OK;
+            continue;
+        }
+        if (rc != PB_OK) {
+            /* Read again to get the storage error's message. */
+            rc = pb_journal_get(c->b, of, orig, err);
+            break;
+        }
         if (pb_entry_count(rev) != pb_entry_count(orig))
             ok = 0;
         for (j = 1; ok && j <= pb_entry_count(rev); j++) {
@@ -590,6 +620,41 @@ static int check_reversals(ctx *c, pb_error *err)
     pb_entry_free(rev);
     pb_entry_free(orig);
     return rc;
+}
+
+/* The state table agrees with the log: a period is closed exactly when
+ * its last logged action closed it.  A state edited behind poolbook's
+ * back (to post into a closed period) is found even before anything is
+ * posted. */
+static int check_period_state(ctx *c, pb_error *err)
+{
+    pb_stmt *st;
+    int fy_start = pb_book_fy_start(c->b);
+    int rc = pb_book_prepare(
+        c->b, &st,
+        "SELECT p.period, coalesce(s.closed, 0),"
+        " coalesce((SELECT l.action = 'close' FROM period_log l"
+        " WHERE l.period = p.period ORDER BY l.id DESC LIMIT 1), 0)"
+        " FROM (SELECT period FROM period_state UNION"
+        " SELECT period FROM period_log) p"
+        " LEFT JOIN period_state s ON s.period = p.period ORDER BY p.period",
+        err);
+
+    if (rc != PB_OK)
+        return rc;
+    while ((rc = pb_stmt_step(st, err)) == PB_ROW) {
+        char ps[PB_PERIOD_STR_LEN];
+        int closed = pb_stmt_int(st, 1) != 0, logged = pb_stmt_int(st, 2) != 0;
+
+        if (closed != logged)
+            problem(c, "period", 0,
+                    "period %s is marked %s but its log says %s",
+                    pb_period_str((pb_period)pb_stmt_int(st, 0), fy_start,
+                                  ps),
+                    closed ? "closed" : "open", logged ? "closed" : "open");
+    }
+    pb_stmt_release(st);
+    return rc == PB_DONE ? PB_OK : rc;
 }
 
 static int check_cache(ctx *c, pb_error *err)
@@ -658,9 +723,13 @@ int pb_check_run(pb_book *b, unsigned flags,
     pb_buf_init(&c.detail);
     if (own && (rc = pb_book_begin_read(b, err)) != PB_OK)
         return rc;
-    if ((rc = check_storage(&c, flags, err)) == PB_OK &&
+    /* Inside a caller's write transaction, compare the cache with the
+     * postings only after the pending cache deltas are written. */
+    if ((own || (rc = pb_book__flush(b, err)) == PB_OK) &&
+        (rc = check_storage(&c, flags, err)) == PB_OK &&
         (rc = load_tables(&c, err)) == PB_OK && (rc = walk(&c, err)) == PB_OK &&
-        (rc = check_reversals(&c, err)) == PB_OK)
+        (rc = check_reversals(&c, err)) == PB_OK &&
+        (rc = check_period_state(&c, err)) == PB_OK)
         rc = check_cache(&c, err);
     if (own)
         pb_book_rollback(b);

@@ -5,12 +5,14 @@
  * the entry):
  *   storage       SQLite's integrity_check (or quick_check) and
  *                 foreign_key_check
- *   triggers      the append-only triggers are all present
+ *   triggers      the append-only triggers are all present, on their
+ *                 tables, and still abort
  *   balance       every entry has at least two postings summing to zero
  *   hash-chain    each entry's prev_hash is the previous entry's hash and
  *                 its hash is SHA-256(prev_hash || canonical text)
- *   period        each entry's period agrees with its date, and no entry
- *                 was posted into a period while it was closed
+ *   period        each entry's period agrees with its date, no entry
+ *                 was posted into a period while it was closed, and each
+ *                 period's open/closed state agrees with its log
  *   dimensions    each posting's stream/scheme/partner/cost-centre is a
  *                 dimension value of that kind
  *   reversal      a reversal negates exactly the entry it names, which is

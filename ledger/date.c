@@ -420,8 +420,11 @@ int pb_period_parse(pb_period *out, const char *text, const int *default_fy,
     if (n == 0 || c.p != c.end)
         goto bad;
 check:
-    if (num < 0 || num > PB_PERIOD_MAX || fy < PB_YEAR_MIN ||
-        fy > PB_YEAR_MAX)
+    if (fy < PB_YEAR_MIN || fy > PB_YEAR_MAX)
+        return pb_error_set(err, PB_EINVAL,
+                            "\"%s\": year %d is outside %d..%d", text, fy,
+                            PB_YEAR_MIN, PB_YEAR_MAX);
+    if (num < 0 || num > PB_PERIOD_MAX)
         return pb_error_set(err, PB_EINVAL,
                             "\"%s\": periods run from P0 to P%d", text,
                             PB_PERIOD_MAX);

@@ -18,6 +18,7 @@
 #include "ledger/journal.h"
 
 #include <assert.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,12 +68,23 @@ struct pb_entry {
 
 static size_t intern(pb_entry *e, const char *s)
 {
-    size_t off;
+    size_t off, n;
 
     if (s == NULL || *s == '\0')
         return 0;
     off = e->arena.len;
-    pb_buf_add(&e->arena, s, strlen(s) + 1);
+    n = strlen(s) + 1;
+    /* A string from the arena itself (a reader's result passed back in)
+     * would move if the arena grows: copy it by offset. */
+    if (e->arena.data != NULL && (uintptr_t)s >= (uintptr_t)e->arena.data &&
+        (uintptr_t)s < (uintptr_t)(e->arena.data + e->arena.len)) {
+        size_t from = (size_t)((uintptr_t)s - (uintptr_t)e->arena.data);
+
+        pb_buf_reserve(&e->arena, n);
+        pb_buf_add(&e->arena, e->arena.data + from, n);
+        return off;
+    }
+    pb_buf_add(&e->arena, s, n);
     return off;
 }
 
@@ -330,12 +342,30 @@ static void put_field(pb_buf *out, const char *name, const char *value)
     pb_buf_putc(out, '\n');
 }
 
+/* Appends v in decimal (what "%lld" gives, without printf's cost: this
+ * runs several times for every entry posted and checked). */
+static void put_int(pb_buf *out, int64_t v)
+{
+    char tmp[24];
+    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int i = (int)sizeof tmp;
+
+    do {
+        tmp[--i] = (char)('0' + mag % 10);
+        mag /= 10;
+    } while (mag != 0);
+    if (v < 0)
+        tmp[--i] = '-';
+    pb_buf_add(out, tmp + i, sizeof tmp - (size_t)i);
+}
+
 static void put_id(pb_buf *out, const char *name, int64_t v)
 {
+    pb_buf_puts(out, name);
+    pb_buf_putc(out, ' ');
     if (v != 0)
-        pb_buf_printf(out, "%s %lld\n", name, (long long)v);
-    else
-        pb_buf_printf(out, "%s \n", name);
+        put_int(out, v);
+    pb_buf_putc(out, '\n');
 }
 
 void pb_journal__canon(pb_buf *out, const pb_canon_entry *e)
@@ -347,7 +377,9 @@ void pb_journal__canon(pb_buf *out, const pb_canon_entry *e)
     pb_buf_puts(out, "poolbook-entry 1\n");
     put_id(out, "id", e->id);
     put_field(out, "date", e->date);
-    pb_buf_printf(out, "period %lld\n", (long long)e->period);
+    pb_buf_puts(out, "period ");
+    put_int(out, e->period);
+    pb_buf_putc(out, '\n');
     put_field(out, "description", e->description);
     put_field(out, "reference", e->reference);
     put_field(out, "entered-by", e->entered_by);
@@ -359,7 +391,9 @@ void pb_journal__canon(pb_buf *out, const pb_canon_entry *e)
     for (i = 0; i < e->npostings; i++) {
         const pb_canon_posting *p = &e->postings[i];
 
-        pb_buf_printf(out, "posting %lld|", (long long)p->line);
+        pb_buf_puts(out, "posting ");
+        put_int(out, p->line);
+        pb_buf_putc(out, '|');
         put_escaped(out, p->account);
         pb_buf_putc(out, '|');
         pb_journal__pence(out, p->pence);
@@ -372,7 +406,9 @@ void pb_journal__canon(pb_buf *out, const pb_canon_entry *e)
         pb_buf_putc(out, '\n');
     }
     for (i = 0; i < e->ntags; i++) {
-        pb_buf_printf(out, "tag %lld|", (long long)e->tags[i].line);
+        pb_buf_puts(out, "tag ");
+        put_int(out, e->tags[i].line);
+        pb_buf_putc(out, '|');
         put_escaped(out, e->tags[i].key);
         pb_buf_putc(out, '|');
         put_escaped(out, e->tags[i].value);
@@ -412,9 +448,13 @@ typedef struct jstate {
     size_t nacc, capacc;
     pb_map dims[PB_DIM_COUNT]; /* code -> id */
     pb_map periods;        /* period -> 1 closed, 0 open */
-    pb_map delta_index;    /* packed key -> index in deltas */
-    jdelta *deltas;
+    uint32_t *dslot;       /* delta table: 1 + index in deltas, 0 empty */
+    size_t dcap;           /* slots, a power of two, or 0 */
+    jdelta *deltas;        /* pending cache changes, in first-seen order */
     size_t ndeltas, capdeltas;
+    /* The hot path's statements, prepared once per book (the book owns
+     * them; these are borrowed). */
+    pb_stmt *st_entry, *st_posting, *st_tag;
     pb_buf canon;          /* scratch: canonical text */
     pb_canon_posting *cp;  /* scratch: canonical postings */
     pb_canon_tag *ct;      /* scratch: canonical tags */
@@ -437,7 +477,15 @@ static void forget_caches(jstate *s)
 
 static void forget_deltas(jstate *s)
 {
-    pb_map_reset(&s->delta_index);
+    /* A big batch leaves a big table: give it back rather than clear it
+     * at every later commit. */
+    if (s->dcap > 4096) {
+        free(s->dslot);
+        s->dslot = NULL;
+        s->dcap = 0;
+    } else if (s->dcap > 0) {
+        memset(s->dslot, 0, s->dcap * sizeof *s->dslot);
+    }
     s->ndeltas = 0;
 }
 
@@ -453,13 +501,25 @@ static void state_free(void *state)
     for (k = 0; k < PB_DIM_COUNT; k++)
         pb_map_clear(&s->dims[k]);
     pb_map_clear(&s->periods);
-    pb_map_clear(&s->delta_index);
+    free(s->dslot);
     free(s->acc);
     free(s->deltas);
     free(s->cp);
     free(s->ct);
     pb_buf_clear(&s->canon);
     free(s);
+}
+
+static int delta_cmp(const void *a, const void *b)
+{
+    const jdelta *x = a, *y = b;
+    int k;
+
+    for (k = 0; k < 6; k++) {
+        if (x->key[k] != y->key[k])
+            return x->key[k] < y->key[k] ? -1 : 1;
+    }
+    return 0;
 }
 
 static int flush_deltas(pb_book *b, void *state, pb_error *err)
@@ -471,6 +531,9 @@ static int flush_deltas(pb_book *b, void *state, pb_error *err)
 
     if (s->ndeltas == 0)
         return PB_OK;
+    /* In the cache's key order, the upserts walk its b-tree once, front to
+     * back, instead of jumping to a random page for each key. */
+    qsort(s->deltas, s->ndeltas, sizeof *s->deltas, delta_cmp);
     rc = pb_book_prepare(
         b, &st,
         "INSERT INTO balance (period, account_id, stream_id, scheme_id,"
@@ -478,7 +541,9 @@ static int flush_deltas(pb_book *b, void *state, pb_error *err)
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT DO UPDATE SET debit = debit + excluded.debit,"
         " credit = credit + excluded.credit,"
-        " postings = postings + excluded.postings",
+        " postings = postings + excluded.postings"
+        " WHERE debit <= 9223372036854775807 - excluded.debit"
+        " AND credit <= 9223372036854775807 - excluded.credit",
         err);
     if (rc != PB_OK)
         return rc;
@@ -493,6 +558,14 @@ static int flush_deltas(pb_book *b, void *state, pb_error *err)
         rc = pb_stmt_step(st, err);
         rc = rc == PB_DONE ? PB_OK : rc;
         pb_stmt_release(st);
+        /* The upsert's WHERE skipped a row whose turnover would pass int64
+         * pence (the pending deltas were checked as they were added; the
+         * committed rows only here). */
+        if (rc == PB_OK && pb_book_changes(b) == 0)
+            rc = pb_error_set(err, PB_ERANGE,
+                              "balance turnover of period %lld, account "
+                              "%lld beyond the range of the book",
+                              (long long)d->key[0], (long long)d->key[1]);
     }
     forget_deltas(s);
     return rc;
@@ -526,7 +599,6 @@ static int state_get(pb_book *b, jstate **out, pb_error *err)
         for (k = 0; k < PB_DIM_COUNT; k++)
             pb_map_init(&s->dims[k]);
         pb_map_init(&s->periods);
-        pb_map_init(&s->delta_index);
         pb_buf_init(&s->canon);
         pb_book__set_ext(b, PB_EXT_JOURNAL, s, &journal_ops);
     }
@@ -611,17 +683,37 @@ static int resolve_account(pb_book *b, jstate *s, const char *text,
     return rc;
 }
 
+/* Finds a dimension value's id.  A cost centre that does not exist yet is
+ * created only when `create` is set; without it its code is checked and
+ * *id_out is NEW_CC, so that validation writes nothing and an entry that
+ * is then refused leaves no new cost centre behind. */
+#define NEW_CC (-1)
+
 static int resolve_dim(pb_book *b, jstate *s, pb_dim_kind kind,
-                       const char *code, int64_t *id_out, pb_error *err)
+                       const char *code, bool create, int64_t *id_out,
+                       pb_error *err)
 {
     int rc;
 
     if (pb_map_gets(&s->dims[kind], code, id_out))
         return PB_OK;
-    rc = pb_dim_find(b, kind, code, id_out,
-                     kind == PB_DIM_COST_CENTRE ? NULL : err);
-    if (rc == PB_ENOTFOUND && kind == PB_DIM_COST_CENTRE)
-        rc = pb_dim_add(b, kind, code, code, id_out, err);
+    if (kind != PB_DIM_COST_CENTRE) {
+        rc = pb_dim_find(b, kind, code, id_out, err);
+    } else {
+        /* No suggestions needed: an unknown cost centre is not an error. */
+        rc = pb_dim_find(b, kind, code, id_out, NULL);
+        if (rc == PB_ENOTFOUND && !create) {
+            if ((rc = pb_code_check(code, pb_dim_kind_title(kind), err)) ==
+                PB_OK)
+                *id_out = NEW_CC;
+            return rc;
+        }
+        if (rc == PB_ENOTFOUND)
+            rc = pb_dim_add(b, kind, code, code, id_out, err);
+        else if (rc != PB_OK)
+            return pb_error_set(err, rc, "cannot look up cost centre \"%s\"",
+                                code);
+    }
     if (rc == PB_OK)
         pb_map_puts(&s->dims[kind], code, *id_out);
     return rc;
@@ -653,37 +745,114 @@ static int period_closed(pb_book *b, jstate *s, pb_period p, int *closed,
     return PB_OK;
 }
 
-static int add_delta(jstate *s, pb_period period, const jposting *p,
-                     pb_error *err)
+/* The delta table: open addressing over indexes into s->deltas, keyed by
+ * the six ids (a pb_map would allocate a copy of every key). */
+static uint64_t delta_hash(const int64_t key[6])
 {
-    int64_t key[6], idx;
-    jdelta *d;
+    uint64_t h = 0x9E3779B97F4A7C15u;
+    int k;
+
+    for (k = 0; k < 6; k++) {
+        h ^= (uint64_t)key[k];
+        h *= 0xBF58476D1CE4E5B9u;
+        h ^= h >> 31;
+    }
+    return h;
+}
+
+static uint32_t *delta_slot(jstate *s, const int64_t key[6])
+{
+    size_t mask = s->dcap - 1, i = (size_t)delta_hash(key) & mask;
+
+    for (;; i = (i + 1) & mask) {
+        uint32_t v = s->dslot[i];
+
+        if (v == 0 || memcmp(s->deltas[v - 1].key, key, 6 * sizeof *key) == 0)
+            return &s->dslot[i];
+    }
+}
+
+static void delta_grow(jstate *s)
+{
+    size_t i;
+
+    free(s->dslot);
+    s->dcap = s->dcap ? s->dcap * 2 : 256;
+    s->dslot = pb_xcalloc(s->dcap, sizeof *s->dslot);
+    for (i = 0; i < s->ndeltas; i++)
+        *delta_slot(s, s->deltas[i].key) = (uint32_t)i + 1;
+}
+
+static void delta_key(int64_t key[6], pb_period period, const jposting *p)
+{
     int k;
 
     key[0] = period;
     key[1] = p->account_id;
     for (k = 0; k < PB_DIM_COUNT; k++)
         key[2 + k] = p->dim_ids[k];
-    if (!pb_map_get(&s->delta_index, key, sizeof key, &idx)) {
+}
+
+/* Refuses, before anything is written, an entry whose postings would take
+ * a cache row's turnover beyond int64 pence (or the table beyond its
+ * index range), so that add_delta() cannot fail half-way through. */
+static int deltas_fit(jstate *s, const pb_entry *e, pb_error *err)
+{
+    int64_t debits = 0, credits = 0, key[6];
+    size_t i;
+
+    if (s->ndeltas + e->n >= UINT32_MAX - 1)
+        return pb_error_set(err, PB_ERANGE,
+                            "too many balance changes in one transaction");
+    for (i = 0; i < e->n; i++) {
+        /* validate() has bounded these sums. */
+        if (e->p[i].pence >= 0)
+            debits += e->p[i].pence;
+        else
+            credits -= e->p[i].pence;
+    }
+    for (i = 0; i < e->n && s->dcap > 0; i++) {
+        uint32_t v;
+
+        delta_key(key, e->period, &e->p[i]);
+        v = *delta_slot(s, key);
+        if (v != 0 && (s->deltas[v - 1].debit > INT64_MAX - debits ||
+                       s->deltas[v - 1].credit > INT64_MAX - credits))
+            return pb_error_set(err, PB_ERANGE,
+                                "balance turnover beyond the range of the "
+                                "book");
+    }
+    return PB_OK;
+}
+
+/* Adds a posting to the pending cache changes; deltas_fit() said it fits. */
+static void add_delta(jstate *s, pb_period period, const jposting *p)
+{
+    int64_t key[6];
+    uint32_t *slot;
+    jdelta *d;
+
+    delta_key(key, period, p);
+    if ((s->ndeltas + 1) * 10 > s->dcap * 7)
+        delta_grow(s);
+    slot = delta_slot(s, key);
+    if (*slot == 0) {
         if (s->ndeltas == s->capdeltas) {
             s->capdeltas = s->capdeltas ? s->capdeltas * 2 : 64;
             s->deltas =
                 pb_xrealloc(s->deltas, s->capdeltas * sizeof *s->deltas);
         }
-        idx = (int64_t)s->ndeltas++;
-        d = &s->deltas[idx];
+        d = &s->deltas[s->ndeltas++];
         memcpy(d->key, key, sizeof key);
         d->debit = d->credit = d->count = 0;
-        pb_map_put(&s->delta_index, key, sizeof key, idx);
+        *slot = (uint32_t)s->ndeltas;
     }
-    d = &s->deltas[idx];
-    if (p->pence >= 0
-            ? __builtin_add_overflow(d->debit, p->pence, &d->debit)
-            : __builtin_sub_overflow(d->credit, p->pence, &d->credit))
-        return pb_error_set(err, PB_ERANGE,
-                            "balance turnover beyond the range of the book");
+    d = &s->deltas[*slot - 1];
+    if (p->pence >= 0)
+        d->debit += p->pence;
+    else
+        d->credit -= p->pence;
     d->count++;
-    return PB_OK;
 }
 
 /* ---- posting ----------------------------------------------------------- */
@@ -734,6 +903,12 @@ static int validate(pb_book *b, jstate *s, pb_entry *e, pb_error *err)
     } else {
         char d[PB_DATE_ISO_LEN];
 
+        if ((e->period_num >= 1 && e->period_num <= 12) ||
+            e->period_num > PB_PERIOD_MAX)
+            return pb_error_set(err, PB_EINVAL,
+                                "P%02d is not an adjustment period (use P0, "
+                                "or P13 to P%d)",
+                                e->period_num, PB_PERIOD_MAX);
         e->period = pb_period_make(pb_fy_of_date(e->date, fy_start),
                                    e->period_num);
         if (!pb_period_accepts(e->period, e->date, fy_start))
@@ -778,7 +953,7 @@ static int validate(pb_book *b, jstate *s, pb_entry *e, pb_error *err)
             if (p->dims[k] == 0)
                 continue;
             rc = resolve_dim(b, s, (pb_dim_kind)k, str(e, p->dims[k]),
-                             &p->dim_ids[k], err);
+                             false, &p->dim_ids[k], err);
             if (rc != PB_OK)
                 return fail_at(e, i + 1, rc);
         }
@@ -841,6 +1016,20 @@ static int validate(pb_book *b, jstate *s, pb_entry *e, pb_error *err)
                                             str(e, e->tags[i].key)));
         }
     }
+    if ((rc = deltas_fit(s, e, err)) != PB_OK)
+        return rc;
+    /* The entry will be posted: now create its new cost centres. */
+    for (i = 0; i < e->n; i++) {
+        jposting *p = &e->p[i];
+
+        if (p->dim_ids[PB_DIM_COST_CENTRE] != NEW_CC)
+            continue;
+        rc = resolve_dim(b, s, PB_DIM_COST_CENTRE,
+                         str(e, p->dims[PB_DIM_COST_CENTRE]), true,
+                         &p->dim_ids[PB_DIM_COST_CENTRE], err);
+        if (rc != PB_OK)
+            return fail_at(e, i + 1, rc);
+    }
     return PB_OK;
 }
 
@@ -873,7 +1062,8 @@ static void canon_of(jstate *s, const pb_entry *e, const char *date,
         s->ct[i].key = str(e, e->tags[i].key);
         s->ct[i].value = str(e, e->tags[i].value);
     }
-    qsort(s->ct, e->ntags, sizeof *s->ct, tag_cmp);
+    if (e->ntags > 1)
+        qsort(s->ct, e->ntags, sizeof *s->ct, tag_cmp);
     c->id = e->id;
     c->date = date;
     c->period = e->period;
@@ -891,6 +1081,22 @@ static void canon_of(jstate *s, const pb_entry *e, const char *date,
     c->ntags = e->ntags;
 }
 
+/* The statement for `sql`, prepared on first use and then kept in the
+ * state: the posting path skips the book's lookup by SQL text.  Each use
+ * ends with pb_stmt_release(), as for any statement. */
+static int hot_stmt(pb_book *b, pb_stmt **slot, const char *sql,
+                    pb_error *err)
+{
+    int rc;
+
+    if (*slot != NULL)
+        return PB_OK;
+    if ((rc = pb_book_prepare(b, slot, sql, err)) != PB_OK)
+        return rc;
+    pb_stmt_release(*slot);
+    return PB_OK;
+}
+
 static int insert_entry(pb_book *b, jstate *s, pb_entry *e, const char *date,
                         const uint8_t hash[PB_SHA256_LEN], pb_error *err)
 {
@@ -898,39 +1104,41 @@ static int insert_entry(pb_book *b, jstate *s, pb_entry *e, const char *date,
     size_t i;
     int rc, k;
 
-    rc = pb_book_prepare(b, &st,
-                         "INSERT INTO entry (id, date, period, description,"
-                         " reference, entered_by, entered_at, reverses,"
-                         " batch_id, source, source_ref, prev_hash, hash)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         err);
-    if (rc != PB_OK)
+    if ((rc = hot_stmt(b, &s->st_entry,
+                       "INSERT INTO entry (id, date, period, description,"
+                       " reference, entered_by, entered_at, reverses,"
+                       " batch_id, source, source_ref, prev_hash, hash)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       err)) != PB_OK)
         return rc;
+    st = s->st_entry;
     pb_stmt_bind_int(st, 1, e->id);
-    pb_stmt_bind_text(st, 2, date);
+    /* Everything bound lives in e, s or the caller's frame until the
+     * statement has run: no copies. */
+    pb_stmt__bind_text_static(st, 2, date);
     pb_stmt_bind_int(st, 3, e->period);
-    pb_stmt_bind_text(st, 4, str(e, e->description));
-    pb_stmt_bind_text(st, 5, str(e, e->reference));
-    pb_stmt_bind_text(st, 6, str(e, e->entered_by));
-    pb_stmt_bind_text(st, 7, str(e, e->entered_at));
+    pb_stmt__bind_text_static(st, 4, str(e, e->description));
+    pb_stmt__bind_text_static(st, 5, str(e, e->reference));
+    pb_stmt__bind_text_static(st, 6, str(e, e->entered_by));
+    pb_stmt__bind_text_static(st, 7, str(e, e->entered_at));
     if (e->reverses != 0)
         pb_stmt_bind_int(st, 8, e->reverses);
     if (e->batch_id != 0)
         pb_stmt_bind_int(st, 9, e->batch_id);
-    pb_stmt_bind_text(st, 10, str(e, e->source));
-    pb_stmt_bind_text(st, 11, str(e, e->source_ref));
-    pb_stmt_bind_blob(st, 12, s->last_hash, PB_SHA256_LEN);
-    pb_stmt_bind_blob(st, 13, hash, PB_SHA256_LEN);
+    pb_stmt__bind_text_static(st, 10, str(e, e->source));
+    pb_stmt__bind_text_static(st, 11, str(e, e->source_ref));
+    pb_stmt__bind_blob_static(st, 12, s->last_hash, PB_SHA256_LEN);
+    pb_stmt__bind_blob_static(st, 13, hash, PB_SHA256_LEN);
     if ((rc = pb_stmt_run(st, err)) != PB_OK)
         return rc;
 
-    rc = pb_book_prepare(b, &st,
-                         "INSERT INTO posting (entry_id, line, account_id,"
-                         " amount, stream_id, scheme_id, partner_id, cc_id,"
-                         " memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         err);
-    if (rc != PB_OK)
+    if ((rc = hot_stmt(b, &s->st_posting,
+                       "INSERT INTO posting (entry_id, line, account_id,"
+                       " amount, stream_id, scheme_id, partner_id, cc_id,"
+                       " memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       err)) != PB_OK)
         return rc;
+    st = s->st_posting;
     for (i = 0; i < e->n && rc == PB_OK; i++) {
         const jposting *p = &e->p[i];
 
@@ -944,24 +1152,24 @@ static int insert_entry(pb_book *b, jstate *s, pb_entry *e, const char *date,
             else
                 pb_stmt_bind_null(st, 5 + k);
         }
-        pb_stmt_bind_text(st, 9, str(e, p->memo));
+        pb_stmt__bind_text_static(st, 9, str(e, p->memo));
         rc = pb_stmt_step(st, err);
         rc = rc == PB_DONE ? PB_OK : rc;
         pb_stmt_release(st);
     }
     if (rc != PB_OK || e->ntags == 0)
         return rc;
-    rc = pb_book_prepare(b, &st,
-                         "INSERT INTO tag (entry_id, line, key, value)"
-                         " VALUES (?, ?, ?, ?)",
-                         err);
-    if (rc != PB_OK)
+    if ((rc = hot_stmt(b, &s->st_tag,
+                       "INSERT INTO tag (entry_id, line, key, value)"
+                       " VALUES (?, ?, ?, ?)",
+                       err)) != PB_OK)
         return rc;
+    st = s->st_tag;
     for (i = 0; i < e->ntags && rc == PB_OK; i++) {
         pb_stmt_bind_int(st, 1, e->id);
         pb_stmt_bind_int(st, 2, (int64_t)e->tags[i].line);
-        pb_stmt_bind_text(st, 3, str(e, e->tags[i].key));
-        pb_stmt_bind_text(st, 4, str(e, e->tags[i].value));
+        pb_stmt__bind_text_static(st, 3, str(e, e->tags[i].key));
+        pb_stmt__bind_text_static(st, 4, str(e, e->tags[i].value));
         rc = pb_stmt_step(st, err);
         rc = rc == PB_DONE ? PB_OK : rc;
         pb_stmt_release(st);
@@ -993,10 +1201,8 @@ int pb_journal_post(pb_book *b, pb_entry *e, int64_t *id_out, pb_error *err)
     pb_journal__hash(s->last_hash, &s->canon, hash);
     if ((rc = insert_entry(b, s, e, date, hash, err)) != PB_OK)
         return rc;
-    for (i = 0; i < e->n; i++) {
-        if ((rc = add_delta(s, e->period, &e->p[i], err)) != PB_OK)
-            return rc;
-    }
+    for (i = 0; i < e->n; i++)
+        add_delta(s, e->period, &e->p[i]);
     s->last_id = e->id;
     memcpy(s->last_hash, hash, sizeof hash);
     if (id_out != NULL)

@@ -19,11 +19,24 @@ static void die(const char *what)
     abort();
 }
 
+/* The algorithm, fetched from the provider once: with EVP_sha256()
+ * OpenSSL 3 looks the implementation up again at every init, once per
+ * entry posted or checked.  Never freed (one object for the life of the
+ * process). */
+static const EVP_MD *sha256(void)
+{
+    static EVP_MD *md;
+
+    if (md == NULL && (md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+        die("fetch");
+    return md;
+}
+
 void pb_sha256_digest(const void *p, size_t n, uint8_t out[PB_SHA256_LEN])
 {
     unsigned int len = 0;
 
-    if (EVP_Digest(p, n, out, &len, EVP_sha256(), NULL) != 1 ||
+    if (EVP_Digest(p, n, out, &len, sha256(), NULL) != 1 ||
         len != PB_SHA256_LEN)
         die("digest");
 }
@@ -34,7 +47,7 @@ pb_sha256 *pb_sha256_new(void)
 
     if (h == NULL || (h->ctx = EVP_MD_CTX_new()) == NULL)
         die("allocation");
-    if (EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1)
+    if (EVP_DigestInit_ex(h->ctx, sha256(), NULL) != 1)
         die("init");
     return h;
 }
