@@ -43,6 +43,13 @@ int pb_cmd_balance(pb_cli *cli, int argc, char **argv);
 int pb_cmd_register(pb_cli *cli, int argc, char **argv);
 int pb_cmd_period(pb_cli *cli, int argc, char **argv);
 int pb_cmd_check(pb_cli *cli, int argc, char **argv);
+int pb_cmd_load(pb_cli *cli, int argc, char **argv);
+int pb_cmd_dump(pb_cli *cli, int argc, char **argv);
+int pb_cmd_pool(pb_cli *cli, int argc, char **argv);
+int pb_cmd_partner(pb_cli *cli, int argc, char **argv);
+int pb_cmd_stream(pb_cli *cli, int argc, char **argv);
+int pb_cmd_scheme(pb_cli *cli, int argc, char **argv);
+int pb_cmd_budget(pb_cli *cli, int argc, char **argv);
 int pb_cmd_report(pb_cli *cli, int argc, char **argv);
 
 /* ---- messages (msg.c): the only writers to stderr -------------------- */

@@ -30,6 +30,13 @@ static const pb_command commands[] = {
     {"register", pb_cmd_register, "postings of an account with running balance"},
     {"period", pb_cmd_period, "close, reopen and list accounting periods"},
     {"check", pb_cmd_check, "verify every invariant of the book"},
+    {"load", pb_cmd_load, "load partners, pools, budgets, postings... from CSV"},
+    {"dump", pb_cmd_dump, "write master data and budgets as loadable CSV"},
+    {"pool", pb_cmd_pool, "list the pools"},
+    {"partner", pb_cmd_partner, "list the partners"},
+    {"stream", pb_cmd_stream, "list the funding streams"},
+    {"scheme", pb_cmd_scheme, "list the schemes"},
+    {"budget", pb_cmd_budget, "budgets, virements, contributions, outturns"},
     {"report", pb_cmd_report, "month-end reports as text, CSV, JSON or HTML"},
 };
 
