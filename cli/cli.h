@@ -43,6 +43,7 @@ int pb_cmd_balance(pb_cli *cli, int argc, char **argv);
 int pb_cmd_register(pb_cli *cli, int argc, char **argv);
 int pb_cmd_period(pb_cli *cli, int argc, char **argv);
 int pb_cmd_check(pb_cli *cli, int argc, char **argv);
+int pb_cmd_import(pb_cli *cli, int argc, char **argv);
 int pb_cmd_load(pb_cli *cli, int argc, char **argv);
 int pb_cmd_dump(pb_cli *cli, int argc, char **argv);
 int pb_cmd_pool(pb_cli *cli, int argc, char **argv);

@@ -30,6 +30,7 @@ static const pb_command commands[] = {
     {"register", pb_cmd_register, "postings of an account with running balance"},
     {"period", pb_cmd_period, "close, reopen and list accounting periods"},
     {"check", pb_cmd_check, "verify every invariant of the book"},
+    {"import", pb_cmd_import, "import finance-system exports (CSV, XML)"},
     {"load", pb_cmd_load, "load partners, pools, budgets, postings... from CSV"},
     {"dump", pb_cmd_dump, "write master data and budgets as loadable CSV"},
     {"pool", pb_cmd_pool, "list the pools"},
