@@ -52,6 +52,7 @@ int pb_cmd_stream(pb_cli *cli, int argc, char **argv);
 int pb_cmd_scheme(pb_cli *cli, int argc, char **argv);
 int pb_cmd_budget(pb_cli *cli, int argc, char **argv);
 int pb_cmd_report(pb_cli *cli, int argc, char **argv);
+int pb_cmd_export(pb_cli *cli, int argc, char **argv);
 
 /* ---- messages (msg.c): the only writers to stderr -------------------- */
 

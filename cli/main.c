@@ -39,6 +39,7 @@ static const pb_command commands[] = {
     {"scheme", pb_cmd_scheme, "list the schemes"},
     {"budget", pb_cmd_budget, "budgets, virements, contributions, outturns"},
     {"report", pb_cmd_report, "month-end reports as text, CSV, JSON or HTML"},
+    {"export", pb_cmd_export, "the journal for ledger, hledger or beancount"},
 };
 
 static const char usage[] =
