@@ -52,6 +52,8 @@ int pb_cmd_stream(pb_cli *cli, int argc, char **argv);
 int pb_cmd_scheme(pb_cli *cli, int argc, char **argv);
 int pb_cmd_budget(pb_cli *cli, int argc, char **argv);
 int pb_cmd_report(pb_cli *cli, int argc, char **argv);
+int pb_cmd_forecast(pb_cli *cli, int argc, char **argv);
+int pb_cmd_rag(pb_cli *cli, int argc, char **argv);
 int pb_cmd_export(pb_cli *cli, int argc, char **argv);
 
 /* ---- messages (msg.c): the only writers to stderr -------------------- */

@@ -28,11 +28,15 @@
 
 /* Options a report may take beyond those every report takes. */
 enum {
-    OPT_POOL = 1 << 0,    /* --pool */
-    OPT_FILTERS = 1 << 1, /* --stream --scheme --partner --cc */
-    OPT_FROM = 1 << 2,    /* --from */
-    OPT_ACCOUNT = 1 << 3, /* --account, or one ACCOUNT argument */
-    OPT_DEPTH = 1 << 4    /* --depth */
+    OPT_POOL = 1 << 0,     /* --pool */
+    OPT_FILTERS = 1 << 1,  /* --stream --scheme --partner */
+    OPT_FROM = 1 << 2,     /* --from */
+    OPT_ACCOUNT = 1 << 3,  /* --account, or one ACCOUNT argument */
+    OPT_DEPTH = 1 << 4,    /* --depth */
+    OPT_CC = 1 << 5,       /* --cc */
+    OPT_BY = 1 << 6,       /* --by */
+    OPT_KNOWN_AT = 1 << 7, /* --known-at */
+    OPT_SPEND = 1 << 8     /* --spend */
 };
 
 typedef struct report_def {
@@ -57,7 +61,7 @@ static const report_def reports[] = {
      "--partner, --cc) the columns need not agree; a note gives the\n"
      "difference.  An unfiltered trial balance that does not balance is\n"
      "printed with a note and exits with status 1.\n",
-     OPT_FILTERS | OPT_DEPTH, pb_report_trial_balance},
+     OPT_FILTERS | OPT_CC | OPT_DEPTH, pb_report_trial_balance},
     {"ledger", "postings of an account, scheme or stream, running balance",
      "usage: poolbook report ledger [ACCOUNT] [--from P]\n"
      "                              [--period P | --as-of DATE]\n"
@@ -70,7 +74,69 @@ static const report_def reports[] = {
      "credit totals and the closing balance.  The range runs from --from P\n"
      "(default: P0 of the as-at year) to the as-at point; with neither,\n"
      "it is the whole book.  Debits are positive, credits negative.\n",
-     OPT_FILTERS | OPT_FROM | OPT_ACCOUNT, pb_report_ledger},
+     OPT_FILTERS | OPT_CC | OPT_FROM | OPT_ACCOUNT, pb_report_ledger},
+    {"running-balances", "income, spend to date and balance per stream",
+     "usage: poolbook report running-balances [--pool CODE]\n"
+     "                     (--period P | --as-of DATE) [FILTERS] [OUTPUT]\n"
+     "\n"
+     "For each funding stream of the pool, in template order (zero rows\n"
+     "kept): Income (credits to income accounts with that stream), and\n"
+     "Expenditure to date (debits to expenditure accounts), from the start\n"
+     "of the financial year to the as-at point; Percentage spent (blank\n"
+     "where income is zero); Balance = income - expenditure; and a total\n"
+     "row whose percentage is total spend / total income.  The HTML page\n"
+     "adds a chart of spend against the profiled budget to date.  Default\n"
+     "units: whole pounds with a pound sign.  Filters: --stream, --scheme,\n"
+     "--partner.\n",
+     OPT_POOL | OPT_FILTERS, pb_report_running_balances},
+    {"budget-monitoring",
+     "budget, forecast, variance F/A, movement, RAG per scheme",
+     "usage: poolbook report budget-monitoring [--pool CODE]\n"
+     "                     (--period P | --as-of DATE)\n"
+     "                     [--by scheme|area|line] [--known-at DATE]\n"
+     "                     [FILTERS] [OUTPUT]\n"
+     "\n"
+     "Per scheme: current budget (as at the period end), forecast outturn\n"
+     "(recorded for the period with `poolbook forecast`; a line with none is\n"
+     "taken at its current budget, and a note says how many), forecast\n"
+     "variance (forecast - budget) with A adverse / F favourable, the\n"
+     "variance at the previous period (its forecast against its budget as\n"
+     "they stood then), the movement since, RAG (the pool's thresholds:\n"
+     "`poolbook rag`), improving / deteriorating arrow, actual to date and\n"
+     "prior-year outturn; a total computed from the unrounded rows.\n"
+     "  --by area        schemes under their areas, with subtotals\n"
+     "  --by line        each budget line, under its scheme, with subtotals\n"
+     "  --known-at DATE  forecasts and RAG thresholds as recorded on or\n"
+     "                   before DATE (the report as it could be run then)\n"
+     "Filters: --stream, --scheme, --partner.\n",
+     OPT_POOL | OPT_FILTERS | OPT_BY | OPT_KNOWN_AT,
+     pb_report_budget_monitoring},
+    {"schemes", "each scheme's value, spend and variance by partner",
+     "usage: poolbook report schemes [--pool CODE]\n"
+     "                     (--period P | --as-of DATE)\n"
+     "                     [--spend actual|forecast] [--known-at DATE]\n"
+     "                     [FILTERS] [OUTPUT]\n"
+     "\n"
+     "Per scheme: host (or \"budgets not pooled\" for an aligned scheme) and\n"
+     "budget manager; per partner its annual value (current budget), share\n"
+     "of the scheme's value, spend, and variance worded as overspend or\n"
+     "underspend; the scheme's total; a grand total.  Spend is the actual\n"
+     "to date at P12 and the forecast outturn before it, unless --spend\n"
+     "says which.  Shares are rounded for show; amounts are exact.\n"
+     "Filters: --scheme, --partner.\n",
+     OPT_POOL | OPT_FILTERS | OPT_KNOWN_AT | OPT_SPEND, pb_report_schemes},
+    {"pool", "planned contributions by partner and stream, and received",
+     "usage: poolbook report pool [--pool CODE]\n"
+     "                     (--period P | --as-of DATE)\n"
+     "                     [--by stream|partner] [FILTERS] [OUTPUT]\n"
+     "\n"
+     "The pool's planned contributions for the year, by partner and\n"
+     "stream, with the total; beside each, the contributions received to\n"
+     "date (credits to income accounts with that partner and stream) and\n"
+     "the percentage received.  Income from a partner and stream with no\n"
+     "plan gets a row of its own.  --by partner groups the rows under each\n"
+     "partner with subtotals.  Filters: --stream, --partner.\n",
+     OPT_POOL | OPT_FILTERS | OPT_BY, pb_report_pool},
 };
 
 #define NREPORTS (sizeof reports / sizeof reports[0])
@@ -100,7 +166,7 @@ static const char common_help[] =
     "  --output FILE    write to FILE instead of standard output (all or\n"
     "                   nothing: a failed run leaves FILE as it was)\n"
     "Where a report takes them:\n"
-    "  --pool CODE      the pool reported on\n"
+    "  --pool CODE      the pool reported on (default: the book's only pool)\n"
     "  --stream CODE, --scheme CODE, --partner CODE, --cc CODE   filters\n";
 
 static void list_reports(void)
@@ -203,7 +269,10 @@ int pb_cmd_report(pb_cli *cli, int argc, char **argv)
         O_STREAM,
         O_SCHEME,
         O_PARTNER,
-        O_CC
+        O_CC,
+        O_BY,
+        O_KNOWN_AT,
+        O_SPEND
     };
     static const struct option opts[] = {
         {"period", required_argument, NULL, O_PERIOD},
@@ -221,6 +290,9 @@ int pb_cmd_report(pb_cli *cli, int argc, char **argv)
         {"scheme", required_argument, NULL, O_SCHEME},
         {"partner", required_argument, NULL, O_PARTNER},
         {"cc", required_argument, NULL, O_CC},
+        {"by", required_argument, NULL, O_BY},
+        {"known-at", required_argument, NULL, O_KNOWN_AT},
+        {"spend", required_argument, NULL, O_SPEND},
         PB_CLI_COMMON_OPTS,
         {NULL, 0, NULL, 0},
     };
@@ -321,9 +393,38 @@ int pb_cmd_report(pb_cli *cli, int argc, char **argv)
         case O_SCHEME:
         case O_PARTNER:
         case O_CC:
-            if (!(def->opts & OPT_FILTERS))
-                return refuse(cli, argv[optind - 1]);
+            if (!(def->opts & (c == O_CC ? OPT_CC : OPT_FILTERS)))
+                return refuse(cli, c == O_STREAM    ? "--stream"
+                                   : c == O_SCHEME  ? "--scheme"
+                                   : c == O_PARTNER ? "--partner"
+                                                    : "--cc");
             o.filter[c - O_STREAM] = optarg;
+            break;
+        case O_BY:
+            if (!(def->opts & OPT_BY))
+                return refuse(cli, "--by");
+            if (pb_report_by_parse(&o.by, optarg, &err) != PB_OK)
+                return pb_msg_usage(cli, "%s", err.msg);
+            break;
+        case O_KNOWN_AT:
+            if (!(def->opts & OPT_KNOWN_AT))
+                return refuse(cli, "--known-at");
+            if ((rc = pb_cli_date(cli, optarg, &o.known_at)) != PB_EXIT_OK)
+                return rc;
+            o.has_known_at = true;
+            break;
+        case O_SPEND:
+            if (!(def->opts & OPT_SPEND))
+                return refuse(cli, "--spend");
+            if (strcmp(optarg, "actual") == 0)
+                o.spend = PB_SPEND_ACTUAL;
+            else if (strcmp(optarg, "forecast") == 0)
+                o.spend = PB_SPEND_FORECAST;
+            else
+                return pb_msg_usage(cli,
+                                    "--spend takes actual or forecast, not "
+                                    "'%s'",
+                                    optarg);
             break;
         case 'h':
             pb_msg_help(def->help);

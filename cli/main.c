@@ -39,6 +39,8 @@ static const pb_command commands[] = {
     {"scheme", pb_cmd_scheme, "list the schemes"},
     {"budget", pb_cmd_budget, "budgets, virements, contributions, outturns"},
     {"report", pb_cmd_report, "month-end reports as text, CSV, JSON or HTML"},
+    {"forecast", pb_cmd_forecast, "record and list forecast outturns"},
+    {"rag", pb_cmd_rag, "set and show RAG thresholds per pool and level"},
     {"export", pb_cmd_export, "the journal for ledger, hledger or beancount"},
 };
 

@@ -29,12 +29,13 @@ static const pb_load__kind_ops *const kinds[PB_LOAD_KIND_COUNT] = {
     &pb_load__schemes,       &pb_load__accounts, &pb_load__profiles,
     &pb_load__budgets,       &pb_load__virements,
     &pb_load__contributions, &pb_load__outturns, &pb_load__postings,
+    &pb_load__forecasts,
 };
 
 static const char *const kind_names[PB_LOAD_KIND_COUNT] = {
     "partners", "pools",     "streams",       "schemes",  "accounts",
     "profiles", "budgets",   "virements",     "contributions",
-    "outturns", "postings",
+    "outturns", "postings",  "forecasts",
 };
 
 const char *pb_load_kind_name(pb_load_kind kind)
@@ -70,7 +71,7 @@ int pb_load_kind_parse(pb_load_kind *out, const char *text, pb_error *err)
         rc = pb_error_set(err, PB_EUSAGE,
                           "unknown kind \"%s\" (partners, pools, streams, "
                           "schemes, accounts, profiles, budgets, virements, "
-                          "contributions, outturns, postings)",
+                          "contributions, outturns, postings, forecasts)",
                           text);
     pb_suggest_clear(&sg);
     return rc;

@@ -5,7 +5,7 @@
  * Contents
  *   pb_load_kind    what a file holds: partners, pools, streams, schemes,
  *                   accounts, profiles, budgets, virements, contributions,
- *                   outturns, postings
+ *                   outturns, postings, forecasts
  *   pb_load_file    load one file: one transaction, one batch, all or
  *                   nothing, idempotent
  *   pb_load_dump    write what the book holds in the layout pb_load reads
@@ -29,7 +29,9 @@
  * either - so loading the same file twice leaves the book exactly as the
  * first load left it, and the result says so (0 added, 0 updated).
  * Master data (partners ... profiles, contributions, outturns) is updated
- * in place when a row differs from the book, each change logged; budgets
+ * in place when a row differs from the book, each change logged;
+ * forecasts are appended (a row that differs from the forecast in force
+ * for its line and period is a correction, a new record); budgets
  * and virements follow budget.h (a changed budget becomes an adjustment
  * from the row's effective date; a virement is never changed); postings
  * are keyed by their entry id (source "poolbook-csv"): an entry already
@@ -59,6 +61,7 @@ typedef enum pb_load_kind {
     PB_LOAD_CONTRIBUTIONS,
     PB_LOAD_OUTTURNS,
     PB_LOAD_POSTINGS,
+    PB_LOAD_FORECASTS, /* reports/forecast.h: one row per line and period */
     PB_LOAD_KIND_COUNT
 } pb_load_kind;
 

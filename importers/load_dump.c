@@ -13,6 +13,7 @@
 #include "importers/load_int.h"
 #include "ledger/account.h"
 #include "ledger/budget.h"
+#include "reports/forecast.h"
 
 typedef struct dump {
     pb_buf *out;
@@ -204,6 +205,23 @@ static int outturn_fn(const pb_outturn_info *o, void *ud)
     return 0;
 }
 
+static int forecast_fn(const pb_forecast_info *f, void *ud)
+{
+    dump *d = ud;
+    char pn[8];
+
+    field(d, f->pool);
+    fy_field(d, f->fy);
+    snprintf(pn, sizeof pn, "P%02d", pb_period_num(f->period));
+    field(d, pn);
+    field(d, f->scheme);
+    field(d, f->stream);
+    field(d, f->partner);
+    amount_field(d, f->amount, false);
+    last_field(d, f->note);
+    return 0;
+}
+
 int pb_load_dump(pb_book *b, pb_load_kind kind, const pb_budget_query *q,
                  pb_buf *out, pb_error *err)
 {
@@ -258,6 +276,17 @@ int pb_load_dump(pb_book *b, pb_load_kind kind, const pb_budget_query *q,
     case PB_LOAD_OUTTURNS:
         rc = pb_outturn_each(b, q, outturn_fn, &d, err);
         break;
+    case PB_LOAD_FORECASTS: {
+        /* The forecasts in force, period by period: loading them back
+         * changes nothing. */
+        pb_forecast_query fq;
+
+        pb_forecast_query_init(&fq);
+        fq.pool = q->pool;
+        fq.fy = q->fy;
+        rc = pb_forecast_each(b, &fq, forecast_fn, &d, err);
+        break;
+    }
     default:
         rc = pb_error_set(err, PB_EUSAGE, "nothing to dump");
         break;

@@ -67,7 +67,7 @@ struct pb_load__ctx {
 extern const pb_load__kind_ops pb_load__partners, pb_load__pools,
     pb_load__streams, pb_load__schemes, pb_load__accounts, pb_load__profiles,
     pb_load__budgets, pb_load__virements, pb_load__contributions,
-    pb_load__outturns, pb_load__postings;
+    pb_load__outturns, pb_load__postings, pb_load__forecasts;
 
 /* The value of column `col` in this row ("" if absent or blank). */
 const char *pb_load__get(const pb_load__ctx *c, int col);

@@ -34,6 +34,20 @@ static const struct {
     {"period_log_no_delete", "period_log"},
     {"batch_frozen", "batch"},
     {"batch_no_delete", "batch"},
+    /* The pool model (migration 2): budgets are versioned, never edited. */
+    {"budget_line_no_update", "budget_line"},
+    {"budget_line_no_delete", "budget_line"},
+    {"budget_change_no_update", "budget_change"},
+    {"budget_change_no_delete", "budget_change"},
+    {"virement_no_update", "virement"},
+    {"virement_no_delete", "virement"},
+    {"master_log_no_update", "master_log"},
+    {"master_log_no_delete", "master_log"},
+    /* The reports (migration 4): recorded forecasts and RAG rules. */
+    {"forecast_no_update", "forecast"},
+    {"forecast_no_delete", "forecast"},
+    {"rag_rule_no_update", "rag_rule"},
+    {"rag_rule_no_delete", "rag_rule"},
 };
 
 typedef struct code_tab {
@@ -657,6 +671,53 @@ static int check_period_state(ctx *c, pb_error *err)
     return rc == PB_DONE ? PB_OK : rc;
 }
 
+/* Every virement moves budget, it does not make it: its legs sum to
+ * exactly zero (exact sums: pb_sum), there are at least two, and each
+ * takes effect on the virement's date. */
+static int check_virements(ctx *c, pb_error *err)
+{
+    pb_stmt *st;
+    int rc = pb_book_prepare(
+        c->b, &st,
+        "SELECT v.ref, pb_sum(l.amount), count(l.id),"
+        " sum(l.effective <> v.date) FROM virement v"
+        " LEFT JOIN budget_change l ON l.virement_id = v.id"
+        " GROUP BY v.id ORDER BY v.id",
+        err);
+
+    if (rc != PB_OK)
+        return rc;
+    while ((rc = pb_stmt_step(st, err)) == PB_ROW) {
+        pb_amount sum;
+        const char *ref = pb_stmt_text(st, 0);
+
+        pb_amount_init(&sum);
+        pb_stmt_money(st, 1, &sum);
+        if (pb_stmt_int(st, 2) < 2) {
+            problem(c, "virements", 0,
+                    "virement %s has %lld leg%s; a virement moves budget "
+                    "from one line to another",
+                    ref, (long long)pb_stmt_int(st, 2),
+                    pb_stmt_int(st, 2) == 1 ? "" : "s");
+        } else if (!pb_amount_is_zero(&sum)) {
+            char *s = pb_amount_to_string(&sum);
+
+            problem(c, "virements", 0,
+                    "virement %s does not net to zero: its legs sum to %s",
+                    ref, s);
+            free(s);
+        }
+        if (pb_stmt_int(st, 3) > 0)
+            problem(c, "virements", 0,
+                    "virement %s has legs that do not take effect on its "
+                    "date",
+                    ref);
+        pb_amount_clear(&sum);
+    }
+    pb_stmt_release(st);
+    return rc == PB_DONE ? PB_OK : rc;
+}
+
 static int check_cache(ctx *c, pb_error *err)
 {
     pb_stmt *st;
@@ -729,7 +790,8 @@ int pb_check_run(pb_book *b, unsigned flags,
         (rc = check_storage(&c, flags, err)) == PB_OK &&
         (rc = load_tables(&c, err)) == PB_OK && (rc = walk(&c, err)) == PB_OK &&
         (rc = check_reversals(&c, err)) == PB_OK &&
-        (rc = check_period_state(&c, err)) == PB_OK)
+        (rc = check_period_state(&c, err)) == PB_OK &&
+        (rc = check_virements(&c, err)) == PB_OK)
         rc = check_cache(&c, err);
     if (own)
         pb_book_rollback(b);

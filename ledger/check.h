@@ -6,7 +6,9 @@
  *   storage       SQLite's integrity_check (or quick_check) and
  *                 foreign_key_check
  *   triggers      the append-only triggers are all present, on their
- *                 tables, and still abort
+ *                 tables, and still abort (journal, batches, periods,
+ *                 budgets, virements, the master-data log, forecasts and
+ *                 RAG rules)
  *   balance       every entry has at least two postings summing to zero
  *   hash-chain    each entry's prev_hash is the previous entry's hash and
  *                 its hash is SHA-256(prev_hash || canonical text)
@@ -18,6 +20,8 @@
  *   reversal      a reversal negates exactly the entry it names, which is
  *                 older than it
  *   cache         the per-period balance cache equals the postings
+ *   virements     each virement has at least two legs, they net to exactly
+ *                 zero, and they take effect on its date
  * One pass over entries, postings and tags in id order, so memory stays
  * bounded whatever the size of the book.
  */
@@ -36,7 +40,8 @@ enum {
 
 typedef struct pb_check_problem {
     const char *check;  /* "storage", "triggers", "balance", "hash-chain",
-                           "period", "dimensions", "reversal", "cache" */
+                           "period", "dimensions", "reversal", "cache",
+                           "virements" */
     int64_t entry_id;   /* 0 when not about one entry */
     const char *detail; /* what is wrong */
 } pb_check_problem;

@@ -13,7 +13,9 @@
  *     units and places, with "-" for negatives and no "£", grouping or
  *     brackets ("-15.28").  A percentage is the number of percent
  *     ("38.20").  A variance takes two columns: its magnitude ("3.05") and
- *     its marker column "... F/A" ("A", "F" or empty when exactly zero).
+ *     its marker column "... F/A" ("A", "F" or empty when exactly zero;
+ *     a column with its own words, "... underspend/overspend").
+ *   - Hidden columns (chart data) are left out.
  *   - Formula injection: a TEXT cell (or header) beginning with "=", "+",
  *     "-", "@", TAB or CR is written with a leading "'", so "=SUM(A1)"
  *     arrives as text.  Cells the program generates - numbers, dates,
@@ -49,12 +51,16 @@ static void header(pb_buf *out, const pb_table *t)
     const char *units = pb_table_units_name(pb_table_params_get(t)->units);
     pb_buf h = PB_BUF_INIT;
     size_t j;
+    int first = 1;
 
     for (j = 0; j < pb_table_column_count(t); j++) {
         const pb_column *col = pb_table_column(t, j);
 
-        if (j > 0)
+        if (col->hidden)
+            continue;
+        if (!first)
             pb_buf_putc(out, ',');
+        first = 0;
         pb_buf_reset(&h);
         pb_buf_puts(&h, col->title);
         if (col->type == PB_COL_AMOUNT || col->type == PB_COL_VARIANCE)
@@ -64,7 +70,11 @@ static void header(pb_buf *out, const pb_table *t)
         field(out, pb_buf_str(&h), 1);
         if (col->type == PB_COL_VARIANCE) {
             pb_buf_reset(&h);
-            pb_buf_printf(&h, "%s F/A", col->title);
+            if (col->adverse != NULL)
+                pb_buf_printf(&h, "%s %s/%s", col->title, col->favourable,
+                              col->adverse);
+            else
+                pb_buf_printf(&h, "%s F/A", col->title);
             pb_buf_putc(out, ',');
             field(out, pb_buf_str(&h), 1);
         }
@@ -81,11 +91,16 @@ void pb_render_csv(pb_buf *out, const pb_table *t)
     pb_buf_puts(out, "\xEF\xBB\xBF");
     header(out, t);
     for (i = 0; i < pb_table_row_count(t); i++) {
+        int first = 1;
+
         for (j = 0; j < pb_table_column_count(t); j++) {
             pb_col_type type = pb_table_column(t, j)->type;
 
-            if (j > 0)
+            if (pb_table_column(t, j)->hidden)
+                continue;
+            if (!first)
                 pb_buf_putc(out, ',');
+            first = 0;
             pb_buf_reset(&v);
             pb_table_cell_format(&v, t, i, j, PB_FORM_PLAIN);
             field(out, pb_buf_str(&v), type == PB_COL_TEXT);

@@ -54,6 +54,7 @@ static const char css[] =
     "line-height:1}\n"
     "table.report .mk{display:inline-block;min-width:1.1em;"
     "text-align:right}\n"
+    "table.report .mk.word{min-width:6.2em;text-align:left}\n"
     "tr.heading td{font-weight:bold;background:#f4f4f4;padding-top:8px}\n"
     "tr.subtotal td{font-weight:bold;border-top:1px solid #333}\n"
     "tr.total td{font-weight:bold;border-top:2px solid #333;"
@@ -134,9 +135,9 @@ static void td(pb_buf *out, const pb_table *t, size_t r, size_t c, size_t label,
     switch (col->type) {
     case PB_COL_VARIANCE:
         mk = pb_table_variance_marker(t, r, c);
-        if (*mk == 'A')
+        if (pb_amount_sign(pb_table_amount(t, r, c)) > 0)
             pb_buf_puts(out, " adverse");
-        else if (*mk == 'F')
+        else if (pb_amount_sign(pb_table_amount(t, r, c)) < 0)
             pb_buf_puts(out, " favourable");
         break;
     case PB_COL_AMOUNT:
@@ -165,10 +166,13 @@ static void td(pb_buf *out, const pb_table *t, size_t r, size_t c, size_t label,
          * digits of "0.00" line up with those of "3.05 A". */
         pb_table_cell_format(tmp, t, r, c, PB_FORM_DISPLAY);
         if (*mk != '\0')
-            pb_buf_truncate(tmp, tmp->len - 2);
+            pb_buf_truncate(tmp, tmp->len - strlen(mk) - 1);
         esc(out, pb_buf_str(tmp));
-        pb_buf_printf(out, "<span class=\"mk\">%s%s</span>",
-                      *mk != '\0' ? "&#160;" : "", mk);
+        pb_buf_printf(out, "<span class=\"mk%s\">%s",
+                      col->adverse != NULL ? " word" : "",
+                      *mk != '\0' ? "&#160;" : "");
+        esc(out, mk);
+        pb_buf_puts(out, "</span>");
     } else {
         pb_table_cell_format(tmp, t, r, c, PB_FORM_DISPLAY);
         esc(out, pb_buf_str(tmp));
@@ -185,6 +189,8 @@ static void table(pb_buf *out, const pb_table *t)
     for (j = 0; j < pb_table_column_count(t); j++) {
         const pb_column *col = pb_table_column(t, j);
 
+        if (col->hidden)
+            continue;
         pb_buf_printf(out, "<th scope=\"col\" class=\"%s %s%s\">", col->key,
                       pb_render__numeric(col->type) ? "num"
                       : col->type == PB_COL_ARROW   ? "text arrow"
@@ -200,8 +206,10 @@ static void table(pb_buf *out, const pb_table *t)
         pb_buf_printf(out, "<tr class=\"%s lvl-%d\">",
                       pb_row_kind_name(pb_table_row_kind(t, i)),
                       level > 6 ? 6 : level);
-        for (j = 0; j < pb_table_column_count(t); j++)
-            td(out, t, i, j, label, &tmp);
+        for (j = 0; j < pb_table_column_count(t); j++) {
+            if (!pb_table_column(t, j)->hidden)
+                td(out, t, i, j, label, &tmp);
+        }
         pb_buf_puts(out, "</tr>\n");
     }
     pb_buf_puts(out, "</tbody>\n</table>\n");
@@ -213,7 +221,9 @@ static int has_variance(const pb_table *t)
     size_t j;
 
     for (j = 0; j < pb_table_column_count(t); j++) {
-        if (pb_table_column(t, j)->type == PB_COL_VARIANCE)
+        if (pb_table_column(t, j)->type == PB_COL_VARIANCE &&
+            pb_table_column(t, j)->adverse == NULL &&
+            !pb_table_column(t, j)->hidden)
             return 1;
     }
     return 0;

@@ -172,6 +172,15 @@ static void columns(pb_buf *out, const pb_table *t)
             pb_buf_printf(out, ", \"negative\": \"%s\"",
                           c->negative == PB_NEG_BRACKETS ? "brackets"
                                                          : "minus");
+        if (c->type == PB_COL_VARIANCE && c->adverse != NULL) {
+            pb_buf_puts(out, ", \"markers\": {\"adverse\": ");
+            jstr(out, c->adverse);
+            pb_buf_puts(out, ", \"favourable\": ");
+            jstr(out, c->favourable);
+            pb_buf_putc(out, '}');
+        }
+        if (c->hidden)
+            pb_buf_puts(out, ", \"hidden\": true");
         pb_buf_putc(out, '}');
     }
     pb_buf_puts(out, j > 0 ? "\n  ],\n" : "],\n");

@@ -26,6 +26,7 @@
  * spaces and end in "\n".
  */
 #include <assert.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,10 +68,16 @@ static char *cell_text(const pb_table *t, size_t r, size_t c, size_t label)
             b.data[i] = ' ';
     }
     if (!pb_table_is_blank(t, r, c)) {
-        if (col->type == PB_COL_VARIANCE &&
-            *pb_table_variance_marker(t, r, c) == '\0')
-            pb_buf_puts(&b, "  ");
-        else if (col->type == PB_COL_AMOUNT &&
+        if (col->type == PB_COL_VARIANCE) {
+            /* Pad to the widest marker, so that digits line up. */
+            const char *mk = pb_table_variance_marker(t, r, c);
+            size_t wa = pb_render__width(col->adverse ? col->adverse : "A");
+            size_t wf =
+                pb_render__width(col->favourable ? col->favourable : "F");
+            size_t w = wa > wf ? wa : wf;
+
+            pad(&b, *mk == '\0' ? w + 1 : w - pb_render__width(mk), ' ');
+        } else if (col->type == PB_COL_AMOUNT &&
                  col->negative == PB_NEG_BRACKETS && b.len > 0 &&
                  b.data[b.len - 1] != ')')
             pb_buf_putc(&b, ' ');
@@ -97,14 +104,18 @@ static void rule(pb_buf *out, const pb_table *t, const size_t *width,
                  size_t row)
 {
     size_t j, start = out->len, nc = pb_table_column_count(t);
+    bool first = true;
 
     for (j = 0; j < nc; j++) {
         int dash =
             row == NONE || (pb_render__numeric(pb_table_column(t, j)->type) &&
                             !pb_table_is_blank(t, row, j));
 
-        if (j > 0)
+        if (pb_table_column(t, j)->hidden)
+            continue;
+        if (!first)
             pb_buf_puts(out, "  ");
+        first = false;
         pad(out, width[j], dash ? '-' : ' ');
     }
     end_line(out, start);
@@ -190,18 +201,25 @@ static void header(pb_buf *out, const pb_table *t, const size_t *width)
     const char **next = pb_xcalloc(nc ? nc : 1, sizeof *next);
 
     for (j = 0; j < nc; j++) {
+        if (pb_table_column(t, j)->hidden)
+            continue;
         lines[j] = wrap(&titles[j], pb_table_column(t, j)->title, width[j]);
         next[j] = pb_buf_str(&titles[j]);
         if (lines[j] > height)
             height = lines[j];
     }
     for (k = 0; k < height; k++) {
+        bool first = true;
+
         start = out->len;
         for (j = 0; j < nc; j++) {
             char *line = NULL;
 
-            if (j > 0)
+            if (pb_table_column(t, j)->hidden)
+                continue;
+            if (!first)
                 pb_buf_puts(out, "  ");
+            first = false;
             if (k >= height - lines[j]) {
                 size_t n = strcspn(next[j], "\n");
 
@@ -225,6 +243,7 @@ void pb_render_text(pb_buf *out, const pb_table *t)
 {
     size_t nc = pb_table_column_count(t), nr = pb_table_row_count(t);
     size_t label = pb_table_label_column(t), i, j, start;
+    bool first;
     size_t *width = pb_xcalloc(nc ? nc : 1, sizeof *width);
     char **cells = pb_xcalloc(nr * nc > 0 ? nr * nc : 1, sizeof *cells);
 
@@ -253,9 +272,12 @@ void pb_render_text(pb_buf *out, const pb_table *t)
                  pb_table_row_kind(t, i - 1) != PB_ROW_HEADING)
             pb_buf_putc(out, '\n');
         start = out->len;
-        for (j = 0; j < nc; j++) {
-            if (j > 0)
+        for (j = 0, first = true; j < nc; j++) {
+            if (pb_table_column(t, j)->hidden)
+                continue;
+            if (!first)
                 pb_buf_puts(out, "  ");
+            first = false;
             put_cell(out, cells[i * nc + j], width[j],
                      pb_render__numeric(pb_table_column(t, j)->type));
         }

@@ -115,6 +115,8 @@ void pb_table_free(pb_table *t)
     for (j = 0; j < t->ncols; j++) {
         free_str(t->cols[j].key);
         free_str(t->cols[j].title);
+        free_str(t->cols[j].adverse);
+        free_str(t->cols[j].favourable);
     }
     free(t->cols);
     for (i = 0; i < t->nfilters; i++) {
@@ -322,7 +324,28 @@ size_t pb_table_add_column(pb_table *t, const char *key, const char *title,
     c->type = type;
     c->negative = PB_NEG_MINUS;
     c->places = type == PB_COL_PERCENT ? 2 : -1;
+    c->hidden = false;
+    c->adverse = NULL;
+    c->favourable = NULL;
     return t->ncols++;
+}
+
+void pb_table_column_hide(pb_table *t, size_t col)
+{
+    assert(col < t->ncols);
+    t->cols[col].hidden = true;
+}
+
+void pb_table_column_markers(pb_table *t, size_t col, const char *adverse,
+                             const char *favourable)
+{
+    assert(col < t->ncols && t->cols[col].type == PB_COL_VARIANCE);
+    assert(adverse != NULL && *adverse != '\0' && favourable != NULL &&
+           *favourable != '\0');
+    free_str(t->cols[col].adverse);
+    free_str(t->cols[col].favourable);
+    t->cols[col].adverse = pb_xstrdup(adverse);
+    t->cols[col].favourable = pb_xstrdup(favourable);
 }
 
 void pb_table_column_negative(pb_table *t, size_t col, pb_negative style)
@@ -671,9 +694,9 @@ const char *pb_table_variance_marker(const pb_table *t, size_t r, size_t c)
         return "";
     switch (pb_amount_sign(&x->v.amount)) {
     case 1:
-        return "A";
+        return t->cols[c].adverse != NULL ? t->cols[c].adverse : "A";
     case -1:
-        return "F";
+        return t->cols[c].favourable != NULL ? t->cols[c].favourable : "F";
     default:
         return "";
     }

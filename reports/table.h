@@ -103,6 +103,10 @@ typedef struct pb_column {
     pb_negative negative; /* AMOUNT: how a negative shows; default minus */
     int places;           /* AMOUNT, VARIANCE: -1 = the table's places;
                              PERCENT: places of the percentage, default 2 */
+    bool hidden;          /* kept for charts and JSON, not printed as a
+                             column by text, CSV or the HTML table */
+    const char *adverse;  /* VARIANCE: marker of a positive value, "A" */
+    const char *favourable; /* VARIANCE: of a negative value, "F" */
 } pb_column;
 
 /* The parameters a renderer prints in the title block. */
@@ -183,6 +187,14 @@ size_t pb_table_add_column(pb_table *t, const char *key, const char *title,
                            pb_col_type type);
 void pb_table_column_negative(pb_table *t, size_t col, pb_negative style);
 void pb_table_column_places(pb_table *t, size_t col, int places);
+/* Hides a column from the printed table (text, CSV, the HTML table): its
+ * cells stay in the table for charts (a profile drawn beside spend) and
+ * for JSON, which lists it with "hidden": true. */
+void pb_table_column_hide(pb_table *t, size_t col);
+/* The words a VARIANCE column prints after the magnitude instead of "A"
+ * and "F": "overspend" and "underspend" (copied). */
+void pb_table_column_markers(pb_table *t, size_t col, const char *adverse,
+                             const char *favourable);
 /* The TEXT column that shows a row's level as indentation (default: the
  * first TEXT column). */
 void pb_table_set_label_column(pb_table *t, size_t col);
@@ -258,7 +270,8 @@ pb_date pb_table_date(const pb_table *t, size_t row, size_t col);
 void pb_table_cell_format(pb_buf *out, const pb_table *t, size_t row,
                           size_t col, pb_cell_form form);
 /* The F/A marker of a VARIANCE cell from its unrounded sign: "A" (> 0),
- * "F" (< 0) or "" (exactly zero, or blank). */
+ * "F" (< 0) or "" (exactly zero, or blank); the column's own words when
+ * it has them (pb_table_column_markers). */
 const char *pb_table_variance_marker(const pb_table *t, size_t row, size_t col);
 /* Formats an amount the way the table's DISPLAY (or PLAIN) form would in
  * a column with negative style `neg` - for chart labels and notes. */

@@ -6,6 +6,9 @@
  *      a deleted last entry (seen through the head), an inserted posting
  *   3. the other checks: balance, cache, triggers, period, dimensions,
  *      reversal, storage
+ *   4. the pool model and the reports: their append-only triggers
+ *      (budgets, virements, the master-data log, forecasts, RAG rules) and
+ *      virements that net to exactly zero
  *
  * Tampering is done with raw SQL through pb_book_exec, with the
  * append-only triggers dropped where the change needs it, as someone with
@@ -26,6 +29,7 @@
 #include "ledger/journal.h"
 #include "ledger/journal_int.h"
 #include "ledger/period.h"
+#include "importers/load.h"
 #include "tests/support/support.h"
 
 typedef struct fixture {
@@ -698,6 +702,137 @@ static void test_check_run__callback_is_optional(void **state)
     assert_int_equal(sum.entries, 6);
 }
 
+
+/* ---- 4. the pool model and the reports --------------------------------- */
+
+/* A pool with two budget lines and a virement between them, loaded as an
+ * officer would. */
+static void load_pool(fixture *f)
+{
+    static const struct {
+        pb_load_kind kind;
+        const char *csv;
+    } files[] = {
+        {PB_LOAD_PARTNERS, "code,name,kind\nSCC,Council,council\n"},
+        {PB_LOAD_POOLS, "code,name,basis,host,first_fy\n"
+                        "P1,Pool,s75-pooled,SCC,2024-25\n"},
+        {PB_LOAD_SCHEMES, "code,name,pool,host\nA,Scheme A,P1,SCC\n"
+                          "B,Scheme B,P1,SCC\n"},
+        {PB_LOAD_BUDGETS, "pool,fy,scheme,amount\nP1,2024-25,A,1200.00\n"
+                          "P1,2024-25,B,600.00\n"},
+        {PB_LOAD_VIREMENTS,
+         "ref,date,reason,pool,fy,scheme,amount\n"
+         "V1,2024-07-01,move,P1,2024-25,A,-90.00\n"
+         "V1,,,P1,2024-25,B,90.00\n"},
+        {PB_LOAD_FORECASTS, "pool,fy,period,scheme,amount\n"
+                            "P1,2024-25,P06,A,1100.00\n"},
+    };
+    pb_load_result res;
+    size_t i;
+
+    for (i = 0; i < sizeof files / sizeof files[0]; i++)
+        assert_int_equal(pb_load_mem(f->b, files[i].kind, "t.csv",
+                                     files[i].csv, strlen(files[i].csv), 0,
+                                     &res, &f->err),
+                         PB_OK);
+}
+
+static void test_check_run__pool_model_triggers_are_verified(void **state)
+{
+    static const char *const names[] = {
+        "budget_line_no_update",   "budget_line_no_delete",
+        "budget_change_no_update", "budget_change_no_delete",
+        "virement_no_update",      "virement_no_delete",
+        "master_log_no_update",    "master_log_no_delete",
+        "forecast_no_update",      "forecast_no_delete",
+        "rag_rule_no_update",      "rag_rule_no_delete"};
+    static const char *const want[] = {"triggers"};
+    fixture *f = *state;
+    char sql[256];
+    pbt_check c;
+    size_t i;
+
+    load_pool(f);
+    pbt_assert_clean(f->b);
+    /* Each one dropped is reported by name. */
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(sql, sizeof sql, "DROP TRIGGER %s", names[i]);
+        pbt_exec(f->b, sql);
+        pbt_check_run(f->b, &c);
+        expect_only(&c, want, 1);
+        assert_int_equal(c.n, i + 1);
+        assert_non_null(strstr(c.p[i].detail, names[i]));
+    }
+}
+
+static void test_check_run__budget_trigger_made_a_no_op(void **state)
+{
+    static const char *const want[] = {"triggers"};
+    fixture *f = *state;
+    pbt_check c;
+
+    load_pool(f);
+    pbt_exec(f->b, "DROP TRIGGER budget_change_no_update; CREATE TRIGGER"
+                   " budget_change_no_update BEFORE UPDATE ON budget_change"
+                   " BEGIN SELECT 1; END");
+    pbt_check_run(f->b, &c);
+    expect_only(&c, want, 1);
+    assert_non_null(strstr(c.p[0].detail, "no longer refuses changes to "
+                                          "budget_change"));
+}
+
+/* A virement edited behind poolbook's back so that it creates budget
+ * (one leg 0.01 larger), loses a leg, or takes effect on another date:
+ * each is reported, naming the virement. */
+static void test_check_run__virement_must_net_to_zero(void **state)
+{
+    static const char *const want[] = {"virements", "triggers"};
+    fixture *f = *state;
+    pbt_check c;
+    int i;
+
+    load_pool(f);
+    pbt_exec(f->b, "DROP TRIGGER budget_change_no_update");
+    pbt_exec(f->b, "UPDATE budget_change SET amount = amount + 1,"
+                   " m12 = m12 + 1 WHERE kind = 'virement' AND amount > 0");
+    pbt_check_run(f->b, &c);
+    expect_only(&c, want, 2);
+    i = pbt_check_find(&c, "virements", 0);
+    assert_string_equal(c.p[i].detail,
+                        "virement V1 does not net to zero: its legs sum to "
+                        "0.01");
+    pbt_exec(f->b, "UPDATE budget_change SET effective = '2024-07-02'"
+                   " WHERE kind = 'virement' AND amount > 0");
+    pbt_check_run(f->b, &c);
+    assert_non_null(strstr(c.p[pbt_check_find(&c, "virements", 0) + 1].detail,
+                           "do not take effect on its date"));
+    pbt_exec(f->b, "DROP TRIGGER budget_change_no_delete;"
+                   " DELETE FROM budget_change WHERE kind = 'virement'"
+                   " AND amount > 0");
+    pbt_check_run(f->b, &c);
+    i = pbt_check_find(&c, "virements", 0);
+    assert_string_equal(c.p[i].detail,
+                        "virement V1 has 1 leg; a virement moves budget "
+                        "from one line to another");
+}
+
+/* Balanced virements pass: the exact sum, however large the legs. */
+static void test_check_run__balanced_virements_pass(void **state)
+{
+    fixture *f = *state;
+    pb_load_result res;
+    static const char big[] =
+        "ref,date,reason,pool,fy,scheme,amount\n"
+        "V2,2024-08-01,big,P1,2024-25,A,-90000000000000000.00\n"
+        "V2,,,P1,2024-25,B,90000000000000000.00\n";
+
+    load_pool(f);
+    assert_int_equal(pb_load_mem(f->b, PB_LOAD_VIREMENTS, "v.csv", big,
+                                 strlen(big), 0, &res, &f->err),
+                     PB_OK);
+    pbt_assert_clean(f->b);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -731,6 +866,11 @@ int main(void)
         T(test_check_run__dangling_reference_is_a_storage_problem),
         T(test_check_run__posting_of_a_missing_entry_is_reported),
         T(test_check_run__callback_is_optional),
+        /* 4. the pool model and the reports */
+        T(test_check_run__pool_model_triggers_are_verified),
+        T(test_check_run__budget_trigger_made_a_no_op),
+        T(test_check_run__virement_must_net_to_zero),
+        T(test_check_run__balanced_virements_pass),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
