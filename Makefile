@@ -5,6 +5,7 @@
 #   make check SAN=1  the same under AddressSanitizer + UBSan (build/san)
 #   make check VALGRIND=1   the same under valgrind
 #   make demo         the sample BCF book and its month-6 reports
+#   make demo-html    the same reports in HTML, rendered to PNG (chromium)
 #   make bench        the benchmark (not part of check)
 #   make format       clang-format every source file
 
@@ -101,6 +102,15 @@ check: all
 
 demo: all
 	@sh fixtures/demo.sh $(PROG) $(BUILD)/demo.db
+
+# The demo's HTML reports as PNG, through headless Chromium (Debian package
+# chromium); not part of check.
+demo-html: demo
+	sh tests/reports/html_screenshot.sh $(BUILD)/demo-running-balances.html \
+	    $(BUILD)/screenshots/demo-running-balances.png
+	WINDOW=1500,1100 sh tests/reports/html_screenshot.sh \
+	    $(BUILD)/demo-budget-monitoring.html \
+	    $(BUILD)/screenshots/demo-budget-monitoring.png
 
 bench: all $(TOOL_BINS)
 	@sh bench/run.sh $(BUILD)
