@@ -94,6 +94,12 @@ int pb_cli_amount(const pb_cli *cli, const char *text, pb_amount *out);
  * returns its exit status on failure. */
 int pb_cli_read_input(const char *path, pb_buf *out);
 
+/* Prints an entry in the text entry format (readable back by `poolbook
+ * post`); its provenance as a comment; with_meta: also who entered it,
+ * when, and what it reverses or is reversed by. */
+struct pb_entry;
+void pb_cli_print_entry(FILE *f, const struct pb_entry *e, bool with_meta);
+
 /* Prints an amount grouped with 2 places ("-1,234.56"). */
 void pb_cli_money(FILE *f, const pb_amount *a, int width);
 

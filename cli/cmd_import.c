@@ -61,46 +61,8 @@ static void money(FILE *f, const pb_amount *a, int width)
 
 static int print_entry(const pb_entry *e, void *ud)
 {
-    char d[PB_DATE_ISO_LEN];
-    size_t i, t, n = pb_entry_count(e);
-    int k, num = pb_period_num(pb_entry_period(e));
-
     (void)ud;
-    printf("%s", pb_date_iso(pb_entry_date(e), d));
-    if (num == 0 || num > 12)
-        printf(" P%02d", num);
-    if (pb_entry_reference(e)[0] != '\0')
-        printf(" (%s)", pb_entry_reference(e));
-    printf(" %s\n", pb_entry_description(e));
-    for (t = 0; t < pb_entry_tag_count(e); t++) {
-        size_t line;
-        const char *key, *value;
-
-        pb_entry_tag(e, t, &line, &key, &value);
-        if (line == 0)
-            printf("    tag:%s=\"%s\"\n", key, value);
-    }
-    for (i = 1; i <= n; i++) {
-        printf("    %-24s ", pb_entry_account(e, i));
-        money(stdout, pb_entry_amount(e, i), 14);
-        for (k = 0; k < PB_DIM_COUNT; k++) {
-            const char *v = pb_entry_dim(e, i, (pb_dim_kind)k);
-
-            if (v != NULL && *v != '\0')
-                printf("  %s=%s", pb_dim_kind_key((pb_dim_kind)k), v);
-        }
-        if (pb_entry_memo(e, i)[0] != '\0')
-            printf("  memo=\"%s\"", pb_entry_memo(e, i));
-        for (t = 0; t < pb_entry_tag_count(e); t++) {
-            size_t line;
-            const char *key, *value;
-
-            pb_entry_tag(e, t, &line, &key, &value);
-            if (line == i)
-                printf("  tag:%s=\"%s\"", key, value);
-        }
-        putchar('\n');
-    }
+    pb_cli_print_entry(stdout, e, false);
     putchar('\n');
     return 0;
 }
@@ -373,9 +335,7 @@ static int show_unmatched(int64_t entry, const char *date,
 
     if ((*n)++ == 0)
         printf("unmatched rows:\n");
-    printf("  %s%-8s entry %-6lld %s ",
-           strncmp(where, "record", 6) == 0 ? "" : "line ", where,
-           (long long)entry, date);
+    printf("  %-13s entry %-6lld %s ", where, (long long)entry, date);
     money(stdout, amount, 14);
     printf("  %s\n", description);
     return 0;

@@ -48,60 +48,6 @@ typedef struct post_ctx {
     int dry_run;
 } post_ctx;
 
-static void print_entry(FILE *f, const pb_entry *e, int with_meta)
-{
-    char d[PB_DATE_ISO_LEN];
-    size_t i, n = pb_entry_count(e), t;
-    int k, num = pb_period_num(pb_entry_period(e));
-
-    if (with_meta) {
-        fprintf(f, "# entry %lld, entered by %s at %s\n",
-                (long long)pb_entry_id(e), pb_entry_entered_by(e),
-                pb_entry_entered_at(e));
-        if (pb_entry_reverses(e) != 0)
-            fprintf(f, "# reverses entry %lld\n",
-                    (long long)pb_entry_reverses(e));
-        if (pb_entry_reversed_by(e) != 0)
-            fprintf(f, "# reversed by entry %lld\n",
-                    (long long)pb_entry_reversed_by(e));
-    }
-    fprintf(f, "%s", pb_date_iso(pb_entry_date(e), d));
-    if (num == 0 || num > 12)
-        fprintf(f, " P%02d", num);
-    if (pb_entry_reference(e)[0] != '\0')
-        fprintf(f, " (%s)", pb_entry_reference(e));
-    fprintf(f, " %s\n", pb_entry_description(e));
-    for (t = 0; t < pb_entry_tag_count(e); t++) {
-        size_t line;
-        const char *key, *value;
-
-        pb_entry_tag(e, t, &line, &key, &value);
-        if (line == 0)
-            fprintf(f, "    tag:%s=\"%s\"\n", key, value);
-    }
-    for (i = 1; i <= n; i++) {
-        fprintf(f, "    %-30s  ", pb_entry_account(e, i));
-        pb_cli_money(f, pb_entry_amount(e, i), 14);
-        for (k = 0; k < PB_DIM_COUNT; k++) {
-            const char *v = pb_entry_dim(e, i, (pb_dim_kind)k);
-
-            if (v != NULL && *v != '\0')
-                fprintf(f, "  %s=%s", pb_dim_kind_key((pb_dim_kind)k), v);
-        }
-        if (pb_entry_memo(e, i)[0] != '\0')
-            fprintf(f, "  memo=\"%s\"", pb_entry_memo(e, i));
-        for (t = 0; t < pb_entry_tag_count(e); t++) {
-            size_t line;
-            const char *key, *value;
-
-            pb_entry_tag(e, t, &line, &key, &value);
-            if (line == i)
-                fprintf(f, "  tag:%s=\"%s\"", key, value);
-        }
-        fputc('\n', f);
-    }
-}
-
 static int post_one(pb_entry *e, const long *lines, void *ud, pb_error *err)
 {
     post_ctx *ctx = ud;
@@ -120,7 +66,7 @@ static int post_one(pb_entry *e, const long *lines, void *ud, pb_error *err)
         ctx->first = id;
     ctx->last = id;
     if (ctx->dry_run)
-        print_entry(stdout, e, 0);
+        pb_cli_print_entry(stdout, e, false);
     return PB_OK;
 }
 
@@ -395,7 +341,7 @@ int pb_cmd_show(pb_cli *cli, int argc, char **argv)
         }
         if (i > optind)
             fputc('\n', stdout);
-        print_entry(stdout, e, 1);
+        pb_cli_print_entry(stdout, e, true);
     }
     pb_entry_free(e);
     pb_book_close(b);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "ledger/journal.h"
 
 int pb_cli_open(const pb_cli *cli, pb_book **out, unsigned flags)
 {
@@ -119,4 +120,90 @@ int pb_cli_read_input(const char *path, pb_buf *out)
         return pb_msg_fail("%s: %s", path != NULL ? path : "stdin",
                            strerror(e));
     return PB_EXIT_OK;
+}
+
+/* A quoted value as the text format reads it back: \" and \\ escaped. */
+static void put_quoted(FILE *f, const char *key, const char *v)
+{
+    fprintf(f, "%s=\"", key);
+    for (; *v != '\0'; v++) {
+        if (*v == '"' || *v == '\\')
+            fputc('\\', f);
+        fputc(*v, f);
+    }
+    fputc('"', f);
+}
+
+void pb_cli_print_entry(FILE *f, const pb_entry *e, bool with_meta)
+{
+    char d[PB_DATE_ISO_LEN];
+    size_t i, n = pb_entry_count(e), t;
+    int k, num = pb_period_num(pb_entry_period(e));
+
+    if (with_meta) {
+        fprintf(f, "# entry %lld, entered by %s at %s\n",
+                (long long)pb_entry_id(e), pb_entry_entered_by(e),
+                pb_entry_entered_at(e));
+        if (pb_entry_reverses(e) != 0)
+            fprintf(f, "# reverses entry %lld\n",
+                    (long long)pb_entry_reverses(e));
+        if (pb_entry_reversed_by(e) != 0)
+            fprintf(f, "# reversed by entry %lld\n",
+                    (long long)pb_entry_reversed_by(e));
+    }
+    fprintf(f, "%s", pb_date_iso(pb_entry_date(e), d));
+    if (num == 0 || num > 12)
+        fprintf(f, " P%02d", num);
+    if (pb_entry_reference(e)[0] != '\0')
+        fprintf(f, " (%s)", pb_entry_reference(e));
+    fprintf(f, " %s\n", pb_entry_description(e));
+    if (pb_entry_source(e) != NULL || pb_entry_source_pos(e) != NULL) {
+        fprintf(f, "    # from");
+        if (pb_entry_source(e) != NULL)
+            fprintf(f, " %s", pb_entry_source(e));
+        if (pb_entry_source_ref(e) != NULL)
+            fprintf(f, " %s", pb_entry_source_ref(e));
+        if (pb_entry_source_pos(e) != NULL)
+            fprintf(f, "%s%s", pb_entry_source(e) != NULL ? ", " : " ",
+                    pb_entry_source_pos(e));
+        if (with_meta && pb_entry_batch(e) != 0)
+            fprintf(f, " (batch %lld)", (long long)pb_entry_batch(e));
+        fputc('\n', f);
+    }
+    for (t = 0; t < pb_entry_tag_count(e); t++) {
+        size_t line;
+        const char *key, *value;
+
+        pb_entry_tag(e, t, &line, &key, &value);
+        if (line == 0) {
+            fputs("    tag:", f);
+            put_quoted(f, key, value);
+            fputc('\n', f);
+        }
+    }
+    for (i = 1; i <= n; i++) {
+        fprintf(f, "    %-30s  ", pb_entry_account(e, i));
+        pb_cli_money(f, pb_entry_amount(e, i), 14);
+        for (k = 0; k < PB_DIM_COUNT; k++) {
+            const char *v = pb_entry_dim(e, i, (pb_dim_kind)k);
+
+            if (v != NULL && *v != '\0')
+                fprintf(f, "  %s=%s", pb_dim_kind_key((pb_dim_kind)k), v);
+        }
+        if (pb_entry_memo(e, i)[0] != '\0') {
+            fputs("  ", f);
+            put_quoted(f, "memo", pb_entry_memo(e, i));
+        }
+        for (t = 0; t < pb_entry_tag_count(e); t++) {
+            size_t line;
+            const char *key, *value;
+
+            pb_entry_tag(e, t, &line, &key, &value);
+            if (line == i) {
+                fputs("  tag:", f);
+                put_quoted(f, key, value);
+            }
+        }
+        fputc('\n', f);
+    }
 }

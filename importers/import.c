@@ -371,6 +371,18 @@ static const char *where_text(run *r, long first, long last)
     return pb_buf_str(&r->where);
 }
 
+/* Where an entry came from, for its source_pos: "line 12", "lines 4-6",
+ * "record 7", "records 3-5".  Borrowed until the next call. */
+static const char *pos_text(run *r, long first, long last)
+{
+    pb_buf_reset(&r->where);
+    pb_buf_printf(&r->where, "%s%s %ld", r->xml ? "record" : "line",
+                  first == last ? "" : "s", first);
+    if (first != last)
+        pb_buf_printf(&r->where, "-%ld", last);
+    return pb_buf_str(&r->where);
+}
+
 static const char *line_key(const run *r)
 {
     return r->xml ? "source-record" : "source-line";
@@ -506,7 +518,6 @@ static void start_entry(run *r, const pb_mapped *m, const char *ref)
 static int one_row(run *r, const pb_mapped *m, pb_error *err)
 {
     pb_import_result *res = r->res;
-    char num[24];
     size_t i;
     long first;
     int seen, rc;
@@ -535,8 +546,8 @@ static int one_row(run *r, const pb_mapped *m, pb_error *err)
     }
     start_entry(r, m, m->source_ref);
     add_row(r, m, false);
-    snprintf(num, sizeof num, "%ld", r->xml ? m->number : m->line);
-    pb_entry_add_tag(r->e, 0, line_key(r), num);
+    pb_entry_set_source_pos(r->e, pos_text(r, r->xml ? m->number : m->line,
+                                           r->xml ? m->number : m->line));
     for (i = 0; i < m->ntags; i++)
         pb_entry_add_tag(r->e, 0, m->tag_keys[i], m->tag_values[i]);
     if (!m->matched)
@@ -607,8 +618,8 @@ static int close_group(run *r, pb_error *err)
     pb_amount_clear(&diff);
     if (rc != PB_OK)
         return rc;
-    pb_entry_add_tag(r->e, 0, line_key(r),
-                     where_text(r, r->group_first, r->group_last));
+    pb_entry_set_source_pos(r->e,
+                            pos_text(r, r->group_first, r->group_last));
     return post(r, r->group_first, r->group_last, r->group_line, err);
 }
 
@@ -970,7 +981,7 @@ int pb_import_undo(pb_book *b, int64_t batch, const char *reason,
 
     /* The entries first: reversing appends to the table being read. */
     rc = pb_book_prepare(b, &st,
-                         "SELECT e.id FROM entry e WHERE e.batch_id = ?"
+                         "SELECT e.id FROM entry e WHERE" PB_BATCH_ENTRIES_SQL
                          " AND e.reverses IS NULL AND NOT EXISTS"
                          " (SELECT 1 FROM entry r WHERE r.reverses = e.id)"
                          " ORDER BY e.id",
@@ -1112,21 +1123,17 @@ int pb_import_unmatched_each(pb_book *b, int64_t batch,
     rc = pb_book_prepare(
         b, &st,
         "SELECT e.id, e.date, e.description, p.amount,"
-        " COALESCE(pl.value, el.value, 'record ' || pr.value,"
-        "          'record ' || er.value, '')"
+        " COALESCE('line ' || pl.value, 'record ' || pr.value,"
+        "          e.source_pos, '')"
         " FROM entry e"
         " JOIN tag u ON u.entry_id = e.id AND u.key = 'unmatched'"
         " JOIN posting p ON p.entry_id = e.id"
         "  AND p.line = CASE u.line WHEN 0 THEN 1 ELSE u.line END"
         " LEFT JOIN tag pl ON pl.entry_id = e.id AND pl.line = u.line"
         "  AND u.line > 0 AND pl.key = 'source-line'"
-        " LEFT JOIN tag el ON el.entry_id = e.id AND el.line = 0"
-        "  AND el.key = 'source-line'"
         " LEFT JOIN tag pr ON pr.entry_id = e.id AND pr.line = u.line"
         "  AND u.line > 0 AND pr.key = 'source-record'"
-        " LEFT JOIN tag er ON er.entry_id = e.id AND er.line = 0"
-        "  AND er.key = 'source-record'"
-        " WHERE e.batch_id = ? ORDER BY e.id, p.line",
+        " WHERE" PB_BATCH_ENTRIES_SQL " ORDER BY e.id, p.line",
         err);
     if (rc != PB_OK)
         return rc;
@@ -1156,7 +1163,7 @@ int pb_import_accounts_each(pb_book *b, int64_t batch,
                          "SELECT a.code, a.name, pb_sum(p.amount)"
                          " FROM entry e JOIN posting p ON p.entry_id = e.id"
                          " JOIN account a ON a.id = p.account_id"
-                         " WHERE e.batch_id = ? GROUP BY a.id"
+                         " WHERE" PB_BATCH_ENTRIES_SQL " GROUP BY a.id"
                          " ORDER BY a.name",
                          err);
     if (rc != PB_OK)

@@ -157,7 +157,7 @@ int pb_import_each(pb_book *b, int64_t batch,
                    pb_error *err);
 
 /* The unmatched rows of an import: entry, date, description, amount
- * posted to suspense, and where ("12" or "record 7"). */
+ * posted to suspense, and where ("line 12", "lines 12-15" or "record 7"). */
 int pb_import_unmatched_each(pb_book *b, int64_t batch,
                              int (*fn)(int64_t entry, const char *date,
                                        const char *description,

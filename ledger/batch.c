@@ -16,8 +16,9 @@ int pb_batch_begin(pb_book *b, const pb_batch_info *info, int64_t *id_out,
     assert(pb_book_in_write_tx(b));
     rc = pb_book_prepare(b, &st,
                          "INSERT INTO batch (kind, source, sha256, size,"
-                         " detail, created_by, created_at)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         " detail, created_by, created_at, first_entry)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?,"
+                         " (SELECT coalesce(max(id), 0) + 1 FROM entry))",
                          err);
     if (rc != PB_OK)
         return rc;
@@ -44,7 +45,9 @@ int pb_batch_finish(pb_book *b, int64_t id, int64_t rows, int64_t entries,
     assert(pb_book_in_write_tx(b));
     rc = pb_book_prepare(b, &st,
                          "UPDATE batch SET rows = ?, entries = ?, note = ?,"
-                         " status = 'done' WHERE id = ? AND status = 'open'",
+                         " status = 'done', last_entry ="
+                         " (SELECT coalesce(max(id), 0) FROM entry)"
+                         " WHERE id = ? AND status = 'open'",
                          err);
     if (rc != PB_OK)
         return rc;

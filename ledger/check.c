@@ -79,6 +79,8 @@ typedef struct ctx {
     pb_map cache_index;
     cache_row *cache;
     size_t ncache, capcache;
+    int64_t (*batches)[2]; /* by batch id: first, last entry id */
+    size_t nbatches;       /* ids 0..nbatches-1 */
     int64_t *reversals; /* pairs: reversal id, original id */
     size_t nrev, caprev;
     int chain_broken;
@@ -145,6 +147,35 @@ static int load_tables(ctx *c, pb_error *err)
 {
     pb_stmt *st;
     int rc, k;
+
+    /* Batch id ranges; an open batch (last_entry NULL) takes every id from
+     * its first on. */
+    rc = pb_book_prepare(c->b, &st,
+                         "SELECT id, first_entry,"
+                         " coalesce(last_entry, 9223372036854775807)"
+                         " FROM batch ORDER BY id",
+                         err);
+    if (rc != PB_OK)
+        return rc;
+    while ((rc = pb_stmt_step(st, err)) == PB_ROW) {
+        int64_t id = pb_stmt_int(st, 0);
+
+        if (id < 0 || id > (int64_t)1 << 40)
+            continue;
+        if ((size_t)id >= c->nbatches) {
+            size_t n = (size_t)id * 2 + 16, i;
+
+            c->batches = pb_xrealloc(c->batches, n * sizeof *c->batches);
+            for (i = c->nbatches; i < n; i++)
+                c->batches[i][0] = c->batches[i][1] = -1;
+            c->nbatches = n;
+        }
+        c->batches[id][0] = pb_stmt_int(st, 1);
+        c->batches[id][1] = pb_stmt_int(st, 2);
+    }
+    pb_stmt_release(st);
+    if (rc != PB_DONE)
+        return rc;
 
     rc = pb_book_prepare(c->b, &st, "SELECT id, code FROM account", err);
     if (rc != PB_OK)
@@ -366,7 +397,8 @@ static int walk(ctx *c, pb_error *err)
                               "SELECT id, date, period, description,"
                               " reference, entered_by, entered_at,"
                               " reverses, batch_id, source, source_ref,"
-                              " prev_hash, hash FROM entry ORDER BY id",
+                              " prev_hash, hash, source_pos FROM entry"
+                              " ORDER BY id",
                               err)) != PB_OK)
         return rc;
     if ((rc = pb_book_prepare(c->b, &sp,
@@ -513,6 +545,16 @@ static int walk(ctx *c, pb_error *err)
         ce.batch_id = pb_stmt_int(se, 8);
         ce.source = pb_stmt_is_null(se, 9) ? NULL : pb_stmt_text(se, 9);
         ce.source_ref = pb_stmt_is_null(se, 10) ? NULL : pb_stmt_text(se, 10);
+        ce.source_pos = pb_stmt_is_null(se, 13) ? NULL : pb_stmt_text(se, 13);
+        if (ce.batch_id != 0 &&
+            ((uint64_t)ce.batch_id >= c->nbatches ||
+             c->batches[ce.batch_id][0] < 0 ||
+             id < c->batches[ce.batch_id][0] ||
+             id > c->batches[ce.batch_id][1]))
+            problem(c, "batch", id,
+                    "entry %lld names batch %lld, which was not written "
+                    "when the entry was",
+                    (long long)id, (long long)ce.batch_id);
         ce.postings = r.p;
         ce.npostings = r.np;
         ce.tags = r.t;
@@ -797,6 +839,7 @@ int pb_check_run(pb_book *b, unsigned flags,
         pb_book_rollback(b);
     tab_free(&c.acc);
     tab_free(&c.dims);
+    free(c.batches);
     free(c.spans);
     free(c.cache);
     free(c.reversals);

@@ -19,6 +19,7 @@
  *                 dimension value of that kind
  *   reversal      a reversal negates exactly the entry it names, which is
  *                 older than it
+ *   batch         an entry lies in the id range of the batch it names
  *   cache         the per-period balance cache equals the postings
  *   virements     each virement has at least two legs, they net to exactly
  *                 zero, and they take effect on its date
@@ -40,8 +41,8 @@ enum {
 
 typedef struct pb_check_problem {
     const char *check;  /* "storage", "triggers", "balance", "hash-chain",
-                           "period", "dimensions", "reversal", "cache",
-                           "virements" */
+                           "period", "dimensions", "reversal", "batch",
+                           "cache", "virements" */
     int64_t entry_id;   /* 0 when not about one entry */
     const char *detail; /* what is wrong */
 } pb_check_problem;

@@ -54,7 +54,8 @@ struct pb_entry {
     int has_date;
     int period_num;       /* -1: month of the date */
     pb_period period;     /* after posting or reading */
-    size_t description, reference, source, source_ref; /* offsets / NONE */
+    size_t description, reference;
+    size_t source, source_ref, source_pos; /* offsets, or NONE */
     size_t entered_by, entered_at;
     int64_t batch_id, reverses, reversed_by, id;
     jposting *p;
@@ -111,7 +112,7 @@ void pb_entry_reset(pb_entry *e)
     e->period_num = -1;
     e->period = 0;
     e->description = e->reference = 0;
-    e->source = e->source_ref = NONE;
+    e->source = e->source_ref = e->source_pos = NONE;
     e->entered_by = e->entered_at = 0;
     e->batch_id = e->reverses = e->reversed_by = e->id = 0;
     e->n = 0;
@@ -158,6 +159,11 @@ void pb_entry_set_source(pb_entry *e, const char *source, const char *ref)
 {
     e->source = source != NULL ? intern(e, source) : NONE;
     e->source_ref = ref != NULL ? intern(e, ref) : NONE;
+}
+
+void pb_entry_set_source_pos(pb_entry *e, const char *pos)
+{
+    e->source_pos = pos != NULL ? intern(e, pos) : NONE;
 }
 
 void pb_entry_set_batch(pb_entry *e, int64_t batch_id)
@@ -244,6 +250,26 @@ const char *pb_entry_description(const pb_entry *e)
 const char *pb_entry_reference(const pb_entry *e)
 {
     return str(e, e->reference);
+}
+
+const char *pb_entry_source(const pb_entry *e)
+{
+    return str(e, e->source);
+}
+
+const char *pb_entry_source_ref(const pb_entry *e)
+{
+    return str(e, e->source_ref);
+}
+
+const char *pb_entry_source_pos(const pb_entry *e)
+{
+    return str(e, e->source_pos);
+}
+
+int64_t pb_entry_batch(const pb_entry *e)
+{
+    return e->batch_id;
 }
 
 const char *pb_entry_entered_by(const pb_entry *e)
@@ -388,6 +414,7 @@ void pb_journal__canon(pb_buf *out, const pb_canon_entry *e)
     put_id(out, "batch", e->batch_id);
     put_field(out, "source", e->source);
     put_field(out, "source-ref", e->source_ref);
+    put_field(out, "source-pos", e->source_pos);
     for (i = 0; i < e->npostings; i++) {
         const pb_canon_posting *p = &e->postings[i];
 
@@ -1075,6 +1102,7 @@ static void canon_of(jstate *s, const pb_entry *e, const char *date,
     c->batch_id = e->batch_id;
     c->source = str(e, e->source);
     c->source_ref = str(e, e->source_ref);
+    c->source_pos = str(e, e->source_pos);
     c->postings = s->cp;
     c->npostings = e->n;
     c->tags = s->ct;
@@ -1107,8 +1135,9 @@ static int insert_entry(pb_book *b, jstate *s, pb_entry *e, const char *date,
     if ((rc = hot_stmt(b, &s->st_entry,
                        "INSERT INTO entry (id, date, period, description,"
                        " reference, entered_by, entered_at, reverses,"
-                       " batch_id, source, source_ref, prev_hash, hash)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       " batch_id, source, source_ref, source_pos,"
+                       " prev_hash, hash)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        err)) != PB_OK)
         return rc;
     st = s->st_entry;
@@ -1127,8 +1156,9 @@ static int insert_entry(pb_book *b, jstate *s, pb_entry *e, const char *date,
         pb_stmt_bind_int(st, 9, e->batch_id);
     pb_stmt__bind_text_static(st, 10, str(e, e->source));
     pb_stmt__bind_text_static(st, 11, str(e, e->source_ref));
-    pb_stmt__bind_blob_static(st, 12, s->last_hash, PB_SHA256_LEN);
-    pb_stmt__bind_blob_static(st, 13, hash, PB_SHA256_LEN);
+    pb_stmt__bind_text_static(st, 12, str(e, e->source_pos));
+    pb_stmt__bind_blob_static(st, 13, s->last_hash, PB_SHA256_LEN);
+    pb_stmt__bind_blob_static(st, 14, hash, PB_SHA256_LEN);
     if ((rc = pb_stmt_run(st, err)) != PB_OK)
         return rc;
 
@@ -1222,7 +1252,7 @@ int pb_journal_get(pb_book *b, int64_t id, pb_entry *e, pb_error *err)
         b, &st,
         "SELECT date, period, description, reference, entered_by,"
         " entered_at, reverses, batch_id, source, source_ref,"
-        " (SELECT r.id FROM entry r WHERE r.reverses = entry.id)"
+        " (SELECT r.id FROM entry r WHERE r.reverses = entry.id), source_pos"
         " FROM entry WHERE id = ?",
         err);
     if (rc != PB_OK)
@@ -1250,6 +1280,8 @@ int pb_journal_get(pb_book *b, int64_t id, pb_entry *e, pb_error *err)
         if (!pb_stmt_is_null(st, 9))
             e->source_ref = intern(e, pb_stmt_text(st, 9));
         e->reversed_by = pb_stmt_int(st, 10);
+        if (!pb_stmt_is_null(st, 11))
+            e->source_pos = intern(e, pb_stmt_text(st, 11));
     } else if (rc == PB_DONE) {
         rc = pb_error_set(err, PB_ENOTFOUND, "no entry %lld", (long long)id);
     }

@@ -54,6 +54,9 @@ void pb_entry_set_reference(pb_entry *e, const char *text);
 /* Provenance: the source system (e.g. "unit4-gl", a bank account) and the
  * row's unique key in it.  NULL clears. */
 void pb_entry_set_source(pb_entry *e, const char *source, const char *ref);
+/* Where in the source the entry was read from, for people: "line 12",
+ * "lines 12-15", "record 7".  NULL clears. */
+void pb_entry_set_source_pos(pb_entry *e, const char *pos);
 void pb_entry_set_batch(pb_entry *e, int64_t batch_id);
 
 /* Appends a posting to `account` (code or full name).  amount NULL means
@@ -75,6 +78,10 @@ pb_date pb_entry_date(const pb_entry *e);
 pb_period pb_entry_period(const pb_entry *e); /* after posting / reading */
 const char *pb_entry_description(const pb_entry *e);
 const char *pb_entry_reference(const pb_entry *e);
+const char *pb_entry_source(const pb_entry *e);     /* NULL if none */
+const char *pb_entry_source_ref(const pb_entry *e); /* NULL if none */
+const char *pb_entry_source_pos(const pb_entry *e); /* NULL if none */
+int64_t pb_entry_batch(const pb_entry *e);          /* 0 if none */
 const char *pb_entry_entered_by(const pb_entry *e);
 const char *pb_entry_entered_at(const pb_entry *e);
 int64_t pb_entry_reverses(const pb_entry *e); /* 0 if none */

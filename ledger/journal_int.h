@@ -17,6 +17,7 @@
  *   batch <id or empty>
  *   source <text or empty>
  *   source-ref <text or empty>
+ *   source-pos <text or empty>
  *   posting <line>|<account code>|<amount>|<stream>|<scheme>|<partner>|<cc>|<memo>
  *   ...                      (one per posting, in line order)
  *   tag <line>|<key>|<value> (in (line, key) order)
@@ -62,6 +63,7 @@ typedef struct pb_canon_entry {
     int64_t batch_id;      /* 0 = none */
     const char *source;    /* NULL = none */
     const char *source_ref;
+    const char *source_pos;
     const pb_canon_posting *postings;
     size_t npostings;
     const pb_canon_tag *tags; /* sorted by (line, key) */

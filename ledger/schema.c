@@ -63,7 +63,12 @@ const char pb_schema__core[] =
     "               'done')),"
     "  rows       INTEGER NOT NULL DEFAULT 0,"
     "  entries    INTEGER NOT NULL DEFAULT 0,"
-    "  note       TEXT NOT NULL DEFAULT ''"
+    "  note       TEXT NOT NULL DEFAULT '',"
+    /* Entries of a batch have ids in first_entry..last_entry (a batch is
+     * written by one transaction, which holds the write lock), so queries
+     * by batch need no index on entry.batch_id. */
+    "  first_entry INTEGER NOT NULL,"
+    "  last_entry  INTEGER"
     ") STRICT;"
     "CREATE INDEX batch_sha256 ON batch(sha256) WHERE sha256 IS NOT NULL;"
 
@@ -80,6 +85,7 @@ const char pb_schema__core[] =
     "  batch_id    INTEGER REFERENCES batch(id),"
     "  source      TEXT,"
     "  source_ref  TEXT,"
+    "  source_pos  TEXT,"  /* "line 12", "lines 12-15", "record 7" */
     "  prev_hash   BLOB NOT NULL CHECK (length(prev_hash) = 32),"
     "  hash        BLOB NOT NULL CHECK (length(hash) = 32)"
     ") STRICT;"
@@ -88,7 +94,6 @@ const char pb_schema__core[] =
     "  WHERE reverses IS NOT NULL;"
     "CREATE INDEX entry_source ON entry(source, source_ref)"
     "  WHERE source_ref IS NOT NULL;"
-    "CREATE INDEX entry_batch ON entry(batch_id) WHERE batch_id IS NOT NULL;"
 
     "CREATE TABLE posting ("
     "  entry_id   INTEGER NOT NULL REFERENCES entry(id),"

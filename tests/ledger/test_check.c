@@ -378,6 +378,28 @@ static void test_check_run__deleted_last_entry_changes_the_head(void **state)
 
 /* ---- 3. the other checks ----------------------------------------------------- */
 
+/* A batch records the range of entry ids it was written in: an entry
+ * moved into a batch written later is caught even where the hash chain
+ * has been re-sealed around it. */
+static void test_check_run__entry_outside_its_batch_range_is_reported(
+    void **state)
+{
+    static const char *const want[] = {"triggers", "hash-chain", "batch"};
+    fixture *f = *state;
+    pbt_check c;
+
+    pbt_exec(f->b, "INSERT INTO batch (kind, created_by, created_at, status,"
+                   " first_entry, last_entry) VALUES ('import', 'x', 'now',"
+                   " 'done', 100, 120)");
+    drop_triggers(f);
+    pbt_exec(f->b, "UPDATE entry SET batch_id = (SELECT max(id) FROM batch)"
+                   " WHERE id = 2");
+    pbt_check_run(f->b, &c);
+    expect_only(&c, want, 3);
+    assert_true(pbt_check_find(&c, "batch", 2) >= 0);
+    expect_chain_broken_at(&c, 2);
+}
+
 static void test_check_run__corrupt_cache_row_is_reported(void **state)
 {
     static const char *const want[] = {"cache"};
@@ -853,6 +875,7 @@ int main(void)
         T(test_check_run__deleted_middle_entry_breaks_the_link),
         T(test_check_run__deleted_last_entry_changes_the_head),
         /* 3. the other checks */
+        T(test_check_run__entry_outside_its_batch_range_is_reported),
         T(test_check_run__corrupt_cache_row_is_reported),
         T(test_check_run__missing_and_extra_cache_rows_are_reported),
         T(test_check_run__dropped_trigger_is_reported),

@@ -124,14 +124,15 @@ static void test_journal_post__reads_back_every_field(void **state)
     const char *k, *v;
     pb_amount a;
 
-    pbt_exec(f->b, "INSERT INTO batch (kind, created_by, created_at)"
-                   " VALUES ('import', 'tester', 'now')");
+    pbt_exec(f->b, "INSERT INTO batch (kind, created_by, created_at,"
+                   " first_entry) VALUES ('import', 'tester', 'now', 1)");
     batch = pbt_int(f->b, "SELECT max(id) FROM batch");
     pb_amount_init(&a);
     pb_entry_set_date(f->e, pbt_date("2024-09-30"));
     pb_entry_set_description(f->e, "Homecare | September\\invoices\nline 2");
     pb_entry_set_reference(f->e, "INV-0042");
     pb_entry_set_source(f->e, "unit4-gl", "row-17");
+    pb_entry_set_source_pos(f->e, "lines 17-19");
     pb_entry_set_batch(f->e, batch);
     pbt_amount_set(&a, "1234.56");
     line = pb_entry_add(f->e, "Expenditure:Care:Homecare", &a);
@@ -202,8 +203,12 @@ static void test_journal_post__reads_back_every_field(void **state)
                      batch);
     assert_int_equal(pbt_int(f->b, "SELECT count(*) FROM entry WHERE id = 1"
                                    " AND source = 'unit4-gl' AND source_ref ="
-                                   " 'row-17'"),
+                                   " 'row-17' AND source_pos = 'lines 17-19'"),
                      1);
+    assert_string_equal(pb_entry_source(r), "unit4-gl");
+    assert_string_equal(pb_entry_source_ref(r), "row-17");
+    assert_string_equal(pb_entry_source_pos(r), "lines 17-19");
+    assert_int_equal(pb_entry_batch(r), batch);
     assert_int_equal(pbt_int(f->b, "SELECT amount FROM posting WHERE"
                                    " entry_id = 1 AND line = 1"),
                      123456);
@@ -868,6 +873,7 @@ static void test_journal_hash__is_sha256_of_the_documented_text(void **state)
         "batch \n"
         "source bank\n"
         "source-ref r1\n"
+        "source-pos line 7\n"
         "posting 1|5000|100.00|BCF||ICB|CC1|first line\n"
         "posting 2|1000|-100.00|||||\n"
         "tag 0|a|1\n"
@@ -885,6 +891,7 @@ static void test_journal_hash__is_sha256_of_the_documented_text(void **state)
     pb_entry_set_description(f->e, "Care | fees\nmore\\");
     pb_entry_set_reference(f->e, "INV-1");
     pb_entry_set_source(f->e, "bank", "r1");
+    pb_entry_set_source_pos(f->e, "line 7");
     pbt_amount_set(&a, "100");
     pb_entry_add(f->e, "5000", &a);
     pb_entry_set_dim(f->e, 1, PB_DIM_STREAM, "BCF");
