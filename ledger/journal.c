@@ -339,25 +339,25 @@ void pb_journal__pence(pb_buf *out, int64_t pence)
 
 static void put_escaped(pb_buf *out, const char *s)
 {
-    const char *run = s;
-
     if (s == NULL)
         return;
-    for (; *s != '\0'; s++) {
+    for (;;) {
+        /* Most text has nothing to escape: one scan, one copy. */
+        size_t run = strcspn(s, "\\\n\r|");
         const char *rep;
 
+        pb_buf_add(out, s, run);
+        s += run;
         switch (*s) {
         case '\\': rep = "\\\\"; break;
         case '\n': rep = "\\n"; break;
         case '\r': rep = "\\r"; break;
         case '|': rep = "\\|"; break;
-        default: continue;
+        default: return; /* the terminating NUL */
         }
-        pb_buf_add(out, run, (size_t)(s - run));
-        pb_buf_puts(out, rep);
-        run = s + 1;
+        pb_buf_add(out, rep, 2);
+        s++;
     }
-    pb_buf_add(out, run, (size_t)(s - run));
 }
 
 static void put_field(pb_buf *out, const char *name, const char *value)
