@@ -4,10 +4,11 @@
  *
  *   gen [--seed N] [--entries N] [--fy YEAR] --out DIR
  *
- * The fund: the seven BCF funding streams in template order, three
- * partners (council, ICB, district council), twelve schemes with a host,
- * one or two funding streams, three cost centres and three expenditure
- * accounts each (two kinds of spend and irrecoverable VAT).  The year:
+ * The fund: one Section 75 pool (BCF) hosted by the council, the seven BCF
+ * funding streams in template order, three partners (council, ICB,
+ * district council), twelve schemes with a host, an area, one or two
+ * funding streams, three cost centres and three expenditure accounts each
+ * (two kinds of spend and irrecoverable VAT).  The year:
  *   - a P0 opening entry (DFG carried forward);
  *   - contributions received: monthly, quarterly or in two instalments by
  *     stream, sized from the year's spend so the pool roughly balances;
@@ -17,41 +18,57 @@
  *     (most small, a few in the millions);
  *   - a BACS payment run every Friday clearing the week's invoices;
  *   - month-end accruals, reversed on the 1st of the next month (March's
- *     are not: they reverse next year), and P13 year-end accruals;
- *   - monthly budgets per scheme (flat profile).
- * Exactly N entries, about 2.5 postings each, dated in order.
+ *     are not: they reverse next year), and P13 year-end accruals.
+ * Exactly N entries, about 2.5 postings each, dated in order.  Beside the
+ * year: a budget line per scheme and stream (partner: the scheme's host),
+ * profiled monthly - DFG capital works slow to start, discharge money
+ * heavier in winter, the carers' lines as twelve monthly amounts, the rest
+ * flat - the officers' forecasts at P05 and P06, and the planned
+ * contributions.
  *
  * Money is integer pence (int64) throughout: amounts are drawn as integers
  * (a geometric number of doublings of a base amount, then a uniform offset
  * within the octave: a discrete Pareto-like tail), split with integer
- * division and summed exactly.  No floating point anywhere.
+ * division and summed exactly; budgets are spread over the months by
+ * largest remainder in integers, as poolbook spreads them.  No floating
+ * point anywhere.
  *
  * The year is generated twice from the same seed: the first pass only sums
- * spend by stream and scheme (contributions and budgets are sized from
- * it), the second streams every entry through the writers.  Nothing is
- * held per entry, so 1,000,000 entries need a few megabytes.
+ * spend by stream and budget line (contributions and budgets are sized
+ * from it), the second streams every entry through the writers.  Nothing
+ * is held per entry, so 1,000,000 entries need a few megabytes.
  *
  * Writers (one struct gen_writer each; adding a format is adding one):
- *   setup.sh         creates the book, accounts and dimension values
+ *   setup.sh         creates the book and loads the pool model below
+ *   partners.csv, pools.csv, streams.csv, schemes.csv, accounts.csv,
+ *   profiles.csv, budgets.csv, contributions.csv, forecasts.csv
+ *                    the pool model, one file per `poolbook load` kind
  *   entries.txt      poolbook's text entry format (`poolbook post`)
  *   postings.csv     poolbook's native posting CSV (`poolbook load
  *                    postings`), also what SQLite's `.import` reads for
  *                    the benchmark's floor
  *   gl.csv           a Unit4 GL export of the year, and unit4-gl.rules,
  *   unit4-gl.rules   the rules that import it (`poolbook import`)
- *   year.journal     ledger/hledger, with `~ monthly` budgets per scheme
+ *   year.journal     ledger/hledger, with the budgets by scheme as a
+ *                    `~ monthly` periodic transaction per month
  *   year.beancount   beancount, with Fava `custom "budget"` directives
  *   expected.tsv     every account's closing balance, code<TAB>1234.56 (the
  *                    generator's own sums: the reference the benchmark
  *                    checks each tool against)
+ *   month-end.tsv    the figures of the month-end reports at P06, by
+ *                    scheme and by stream (the reference for cases 3, 4)
  *   accounts.tsv     code, type, poolbook name, ledger name, beancount name
- *   budgets.tsv      scheme, account, month, pence (for phase 2 loaders)
- *   manifest.txt     seed, entries, postings, the register scheme
+ *   budgets.tsv      every budget line's amount and months
+ *   names.tsv        streams' and schemes' report labels and budgeted
+ *                    accounts, to map each tool's rows back to codes
+ *   manifest.txt     seed, entries, postings, the register scheme, the
+ *                    year and the month-end of cases 3 and 4
  * The journal and beancount entries are printed by ledger/export.c, the
  * code behind `poolbook export`, with the entry ids poolbook will assign,
  * so `poolbook export ledger` of the loaded book repeats year.journal's
  * entries byte for byte.
  */
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -80,27 +97,33 @@ typedef struct stream_def {
     const char *code, *name;
     int partner;   /* who contributes it */
     int schedule;  /* instalments: 12 monthly, 4 quarterly, 2, 0 none */
+    const char *flags; /* capital, ring_fenced, carry_forward columns */
 } stream_def;
 
 enum { P_SCC = 0, P_ICB, P_DC };
 
 static const stream_def streams[NSTREAMS] = {
-    {"DFG", "Disabled Facilities Grant", P_DC, 2},
-    {"MIN-NHS", "Minimum NHS Contribution", P_ICB, 12},
-    {"IBCF", "iBCF", P_SCC, 12},
-    {"ADD-LA", "Additional LA Contribution", P_SCC, 4},
-    {"ADD-NHS", "Additional NHS Contribution", P_ICB, 0},
-    {"LA-DISCH", "Local Authority Discharge Funding", P_SCC, 4},
-    {"ICB-DISCH", "ICB Discharge Funding", P_ICB, 4},
+    {"DFG", "Disabled Facilities Grant", P_DC, 2, "yes,yes,yes"},
+    {"MIN-NHS", "Minimum NHS Contribution", P_ICB, 12, "no,yes,no"},
+    {"IBCF", "iBCF", P_SCC, 12, "no,yes,no"},
+    {"ADD-LA", "Additional LA Contribution", P_SCC, 4, "no,no,no"},
+    {"ADD-NHS", "Additional NHS Contribution", P_ICB, 0, "no,no,no"},
+    {"LA-DISCH", "Local Authority Discharge Funding", P_SCC, 4,
+     "no,yes,no"},
+    {"ICB-DISCH", "ICB Discharge Funding", P_ICB, 4, "no,yes,no"},
 };
 
 static const struct {
-    const char *code, *name, *income; /* income account code */
+    const char *code, *name, *kind, *ledger_code;
 } partners[NPARTNERS] = {
-    {"SCC", "City Council", "4000"},
-    {"ICB", "NHS Integrated Care Board", "4100"},
-    {"DC", "District Council", "4200"},
+    {"SCC", "City Council", "council", "SCC01"},
+    {"ICB", "NHS Integrated Care Board", "icb", "QRL"},
+    {"DC", "District Council", "council", "DC07"},
 };
+
+/* The pool: one Section 75 pooled fund hosted by the council. */
+#define POOL_CODE "BCF"
+#define POOL_NAME "Better Care Fund pooled fund (benchmark)"
 
 typedef struct scheme_def {
     const char *code, *name;
@@ -109,36 +132,104 @@ typedef struct scheme_def {
     int stream[2];         /* funding; second -1 if one stream */
     int weight;            /* share of invoice volume */
     int size;              /* amount scale, 1..4 */
+    const char *area;      /* budget-monitoring grouping */
 } scheme_def;
 
 static const scheme_def schemes[NSCHEMES] = {
-    {"CARERS", "Carers", {"Grants", "Respite"}, P_SCC, {2, -1}, 6, 1},
+    {"CARERS", "Carers", {"Grants", "Respite"}, P_SCC, {2, -1}, 6, 1,
+     "Community"},
     {"CLUSTERS", "Clusters", {"Community Nursing", "Therapies"}, P_ICB,
-     {1, -1}, 14, 4},
+     {1, -1}, 14, 4, "Community"},
     {"REABLE", "Integrated Rehabilitation & Reablement",
-     {"Contracts", "Staffing"}, P_SCC, {1, 2}, 14, 3},
+     {"Contracts", "Staffing"}, P_SCC, {1, 2}, 14, 3, "Intermediate Care"},
     {"CARETECH", "Care Technology", {"Telecare", "Equipment"}, P_SCC,
-     {2, -1}, 7, 1},
+     {2, -1}, 7, 1, "Community"},
     {"PREVENT", "Prevention & Early Help", {"Grants", "Contracts"}, P_SCC,
-     {2, 3}, 6, 1},
+     {2, 3}, 6, 1, "Community"},
     {"LD", "Learning Disability", {"Residential", "Supported Living"},
-     P_SCC, {1, 2}, 10, 4},
+     P_SCC, {1, 2}, 10, 4, "Adults"},
     {"DP", "Direct Payments", {"Payments", "Support Services"}, P_SCC,
-     {2, -1}, 9, 2},
+     {2, -1}, 9, 2, "Adults"},
     {"JES", "Joint Equipment Store", {"Equipment", "Logistics"}, P_ICB,
-     {1, 2}, 8, 2},
+     {1, 2}, 8, 2, "Intermediate Care"},
     {"DFG-ADAPT", "Home Adaptations (DFG)", {"Capital Works", "Fees"}, P_DC,
-     {0, -1}, 5, 3},
+     {0, -1}, 5, 3, "Housing"},
     {"DISCH", "Hospital Discharge", {"Step-down Beds", "Homecare"}, P_ICB,
-     {5, 6}, 9, 3},
+     {5, 6}, 9, 3, "Hospital Discharge"},
     {"MH", "Mental Health Recovery", {"Contracts", "Staffing"}, P_ICB,
-     {1, -1}, 6, 2},
+     {1, -1}, 6, 2, "Adults"},
     {"HOMECARE", "Homecare St John's", {"Domiciliary Care", "Night Care"},
-     P_SCC, {2, 1}, 6, 2},
+     P_SCC, {2, 1}, 6, 2, "Adults"},
 };
 
 /* The register case's scheme. */
 #define REGISTER_SCHEME "REABLE"
+
+/* The month-end of cases 3 and 4 (budget monitoring, running balances). */
+#define REPORT_PERIOD 6
+
+/* ---- budgets ----------------------------------------------------------- */
+
+#define NMONTHS 12
+
+/* How a line's annual budget spreads over P1..P12: integer weights.
+ * poolbook spreads by largest remainder, ties to the earlier month
+ * (ledger/profile.h), and so does spread() below, to the same pennies. */
+typedef struct profile_def {
+    const char *name;        /* NULL: the months are given as amounts */
+    const char *description;
+    int w[NMONTHS];
+} profile_def;
+
+enum { PR_FLAT = 0, PR_DFG, PR_WINTER, PR_CARERS, NPROFILES };
+
+static const profile_def profiles[NPROFILES] = {
+    {"flat", NULL, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}},
+    {"DFG-CAPITAL", "Capital works: slow start, most completions from autumn",
+     {4, 5, 6, 7, 8, 9, 10, 10, 10, 10, 11, 10}},
+    {"WINTER", "Discharge demand: heavier from October to March",
+     {10, 10, 10, 10, 10, 10, 12, 13, 14, 14, 12, 10}},
+    {NULL, "Respite heavier in the summer (monthly amounts)",
+     {8, 8, 9, 11, 11, 9, 8, 7, 7, 7, 7, 8}},
+};
+
+/* A budget line: one per scheme and funding stream, with the scheme's
+ * host as partner (the partner its postings carry). */
+#define MAX_LINES (2 * NSCHEMES)
+#define LINE_FLOOR 1000000 /* pence: a line's least budget, 10,000 pounds */
+
+typedef struct line_def {
+    int scheme, stream, partner;
+    int profile;               /* PR_* */
+    int64_t spend;             /* pass 1: the year's spend, pence */
+    int64_t amount;            /* annual budget, pence, whole pounds */
+    int64_t month[NMONTHS];    /* amount spread by the profile */
+    int64_t forecast[2];       /* at REPORT_PERIOD - 1 and REPORT_PERIOD */
+} line_def;
+
+/* months = amount (>= 0) spread by weights w by largest remainder, ties
+ * to the earlier month: pb_profile_spread in integers. */
+static void spread(int64_t amount, const int w[NMONTHS],
+                   int64_t month[NMONTHS])
+{
+    int64_t total = 0, left = amount, rem[NMONTHS];
+    int k, best;
+
+    for (k = 0; k < NMONTHS; k++)
+        total += w[k];
+    for (k = 0; k < NMONTHS; k++) {
+        month[k] = amount * w[k] / total;
+        rem[k] = amount * w[k] % total;
+        left -= month[k];
+    }
+    for (; left > 0; left--) {
+        for (best = 0, k = 1; k < NMONTHS; k++)
+            if (rem[k] > rem[best])
+                best = k;
+        month[best]++;
+        rem[best] = -1;
+    }
+}
 
 /* Accounts: fixed ones, then NLEAVES per scheme (codes 5SSL). */
 enum {
@@ -191,7 +282,8 @@ static void accounts_init(void)
         for (l = 0; l < NLEAVES; l++) {
             account_def *a = &accounts[A_FIXED + s * NLEAVES + l];
 
-            snprintf(a->code, sizeof a->code, "5%02d%d", s + 1, l);
+            snprintf(a->code, sizeof a->code, "5%02u%u",
+                     (unsigned)(s + 1) % 100u, (unsigned)l % 10u);
             snprintf(a->name, sizeof a->name, "Expenditure:%s:%s",
                      schemes[s].name,
                      l < 2 ? schemes[s].leaf[l] : "Irrecoverable VAT");
@@ -311,11 +403,19 @@ struct model {
     int64_t accruals;        /* per month end */
     int64_t workdays;
     int64_t random_total;    /* entries drawn at random */
-    /* pass 1 results: spend by stream and scheme */
+    /* the budget lines (lines_init), sized after pass 1 */
+    line_def line[MAX_LINES];
+    int nlines;
+    int line_of[NSCHEMES][NSTREAMS]; /* index in line[], -1 none */
+    /* pass 1 results: spend by stream; then the plan sized from it */
     int64_t spend_stream[NSTREAMS];
-    int64_t spend_scheme[NSCHEMES];
-    int64_t budget[NSCHEMES];  /* annual, a multiple of 12 pence */
     int64_t contrib[NSTREAMS]; /* annual contribution */
+    /* each pass: the figures of the month-end reports, P0..REPORT_PERIOD,
+     * in the book's signs (debit positive) */
+    int64_t rp_scheme_net[NSCHEMES];    /* income and expenditure */
+    int64_t rp_scheme_spend[NSCHEMES];  /* expenditure accounts only */
+    int64_t rp_stream_income[NSTREAMS]; /* income accounts */
+    int64_t rp_stream_spend[NSTREAMS];  /* expenditure accounts */
     /* running state */
     int pass;                /* 1 or 2 */
     rng r;
@@ -385,18 +485,40 @@ static void emit(model *m, gen_entry *e)
     size_t w;
     int i;
 
+    int per = e->adjust >= 0 ? e->adjust : month_index(e->date) + 1;
+
     e->id = m->next_id++;
     m->postings += e->n;
     for (i = 0; i < e->n; i++) {
         const gen_posting *p = &e->p[i];
+        pb_account_type t = accounts[p->account].type;
 
         m->balance[p->account] += p->pence;
-        if (accounts[p->account].type == PB_ACCOUNT_EXPENDITURE &&
-            m->pass == 1) {
+        if (t == PB_ACCOUNT_EXPENDITURE && m->pass == 1) {
             if (p->stream >= 0)
                 m->spend_stream[p->stream] += p->pence;
-            if (p->scheme >= 0)
-                m->spend_scheme[p->scheme] += p->pence;
+            if (p->scheme >= 0) {
+                int l = p->stream >= 0 ? m->line_of[p->scheme][p->stream]
+                                       : -1;
+
+                assert(l >= 0); /* spend is always on a line's stream */
+                if (l >= 0)
+                    m->line[l].spend += p->pence;
+            }
+        }
+        if (per > REPORT_PERIOD ||
+            (t != PB_ACCOUNT_INCOME && t != PB_ACCOUNT_EXPENDITURE))
+            continue;
+        if (p->scheme >= 0) {
+            m->rp_scheme_net[p->scheme] += p->pence;
+            if (t == PB_ACCOUNT_EXPENDITURE)
+                m->rp_scheme_spend[p->scheme] += p->pence;
+        }
+        if (p->stream >= 0) {
+            if (t == PB_ACCOUNT_INCOME)
+                m->rp_stream_income[p->stream] += p->pence;
+            else
+                m->rp_stream_spend[p->stream] += p->pence;
         }
     }
     if (m->pass == 2)
@@ -668,6 +790,36 @@ static int64_t scheduled(model *m, const model *plan, pb_date d, int before)
     return n;
 }
 
+/* The budget lines, in scheme order then the scheme's stream order, and
+ * their profiles: DFG capital works, a winter shape for discharge money,
+ * monthly amounts for the carers' lines, flat for the rest. */
+static void lines_init(model *m)
+{
+    int s, k, st;
+
+    memset(m->line_of, -1, sizeof m->line_of);
+    m->nlines = 0;
+    for (s = 0; s < NSCHEMES; s++) {
+        for (k = 0; k < 2 && (st = schemes[s].stream[k]) >= 0; k++) {
+            line_def *l = &m->line[m->nlines];
+
+            memset(l, 0, sizeof *l);
+            l->scheme = s;
+            l->stream = st;
+            l->partner = schemes[s].host;
+            if (st == 0) /* DFG */
+                l->profile = PR_DFG;
+            else if (st == 5 || st == 6) /* the discharge funds */
+                l->profile = PR_WINTER;
+            else if (strcmp(schemes[s].code, "CARERS") == 0)
+                l->profile = PR_CARERS;
+            else
+                l->profile = PR_FLAT;
+            m->line_of[s][st] = m->nlines++;
+        }
+    }
+}
+
 static int plan(model *m, const char **why)
 {
     pb_date d;
@@ -687,6 +839,7 @@ static int plan(model *m, const char **why)
         *why = "too few entries for the year's calendar";
         return -1;
     }
+    lines_init(m);
     return 0;
 }
 
@@ -702,6 +855,10 @@ static void run_pass(model *m, int pass)
     m->postings = 0;
     m->week_creditors = 0;
     memset(m->balance, 0, sizeof m->balance);
+    memset(m->rp_scheme_net, 0, sizeof m->rp_scheme_net);
+    memset(m->rp_scheme_spend, 0, sizeof m->rp_scheme_spend);
+    memset(m->rp_stream_income, 0, sizeof m->rp_stream_income);
+    memset(m->rp_stream_spend, 0, sizeof m->rp_stream_spend);
     if (pass == 2)
         for (w = 0; w < m->nwriters; w++)
             if (m->writers[w].begin != NULL)
@@ -725,13 +882,16 @@ static void run_pass(model *m, int pass)
                 m->writers[w].end(&m->writers[w], m);
 }
 
-/* Contributions and budgets from pass 1's spend, with factors drawn from
- * a generator of their own so the year's draws are the same in both
- * passes. */
+/* Contributions, budgets and forecasts from pass 1's spend, with factors
+ * drawn from generators of their own so the year's draws are the same in
+ * both passes.  A line's budget is its spend within -6%..+8% in whole
+ * pounds (at least LINE_FLOOR: a heavy-tailed recharge can leave a small
+ * line's year negative), spread by its profile; its forecasts for the two
+ * month-ends are the budget within -5%..+6%, whole pounds. */
 static void size_plan(model *m)
 {
-    rng r = {m->seed ^ 0xB0D6E7ULL};
-    int s;
+    rng r = {m->seed ^ 0xB0D6E7ULL}, fr = {m->seed ^ 0xF0CA57ULL};
+    int s, i, k;
 
     for (s = 0; s < NSTREAMS; s++) {
         int64_t spend = m->spend_stream[s] > 0 ? m->spend_stream[s] : 0;
@@ -741,12 +901,31 @@ static void size_plan(model *m)
                             : spend / 100 * (97 + (int64_t)rng_below(&r, 10));
         m->contrib[s] -= m->contrib[s] % 100; /* whole pounds */
     }
-    for (s = 0; s < NSCHEMES; s++) {
-        int64_t spend = m->spend_scheme[s] > 0 ? m->spend_scheme[s] : 0;
-        int64_t b = spend / 100 * (94 + (int64_t)rng_below(&r, 14));
+    for (i = 0; i < m->nlines; i++) {
+        line_def *l = &m->line[i];
+        int64_t b = l->spend > LINE_FLOOR ? l->spend : LINE_FLOOR;
 
-        m->budget[s] = b - b % 1200; /* monthly: whole pounds */
+        b = b / 100 * (94 + (int64_t)rng_below(&r, 15));
+        l->amount = b - b % 100;
+        spread(l->amount, profiles[l->profile].w, l->month);
+        for (k = 0; k < 2; k++) {
+            int64_t f = l->amount / 100 * (95 + (int64_t)rng_below(&fr, 12));
+
+            l->forecast[k] = f - f % 100;
+        }
     }
+}
+
+/* A scheme's budget for month k (0 = P1): its lines' months. */
+static int64_t scheme_month(const model *m, int s, int k)
+{
+    int64_t sum = 0;
+    int i;
+
+    for (i = 0; i < m->nlines; i++)
+        if (m->line[i].scheme == s)
+            sum += m->line[i].month[k];
+    return sum;
 }
 
 /* ---- writers ----------------------------------------------------------- */
@@ -759,36 +938,40 @@ static void w_flush(gen_writer *w, int force)
     }
 }
 
-/* setup.sh */
+/* setup.sh: the book and its pool model, through poolbook's CSV loaders
+ * (docs/pool-model.md), in the order each kind names the ones before it.
+ * The CSV files are found beside the script. */
+static const char *const setup_kinds[] = {
+    "partners", "pools",   "streams",       "schemes",  "accounts",
+    "profiles", "budgets", "contributions", "forecasts"};
+
 static void setup_begin(gen_writer *w, const model *m)
 {
     pb_buf *b = &w->buf;
-    int i;
+    size_t i;
 
     pb_buf_printf(b,
                   "#!/bin/sh\n"
                   "# Creates the book for the generated year (seed %llu, "
-                  "%lld entries).\n"
+                  "%lld entries):\n"
+                  "# the pool, its partners, streams, schemes, accounts, "
+                  "budgets, planned\n"
+                  "# contributions and forecasts, loaded from the CSV files "
+                  "beside this script.\n"
                   "# Usage: POOLBOOK=path/to/poolbook sh setup.sh BOOK\n"
-                  "set -e\n",
+                  "set -e\n"
+                  "dir=$(dirname \"$0\")\n"
+                  "book=$1\n"
+                  "pb() { ${POOLBOOK:-poolbook} --db \"$book\" \"$@\" "
+                  ">/dev/null; }\n"
+                  "pb init\n"
+                  "for kind in",
                   (unsigned long long)m->seed, (long long)m->n);
-    /* pb's first argument is the book; shift it off for the command. */
-    pb_buf_puts(b, "pb() { db=$1; shift; ${POOLBOOK:-poolbook} --db \"$db\" "
-                   "\"$@\" >/dev/null; }\n"
-                   "pb \"$1\" init\n");
-    for (i = 0; i < NACCOUNTS; i++)
-        pb_buf_printf(b, "pb \"$1\" account add %s \"%s\" --type %s\n",
-                      accounts[i].code, accounts[i].name,
-                      pb_account_type_name(accounts[i].type));
-    for (i = 0; i < NSTREAMS; i++)
-        pb_buf_printf(b, "pb \"$1\" dim add stream %s \"%s\"\n",
-                      streams[i].code, streams[i].name);
-    for (i = 0; i < NSCHEMES; i++)
-        pb_buf_printf(b, "pb \"$1\" dim add scheme %s \"%s\"\n",
-                      schemes[i].code, schemes[i].name);
-    for (i = 0; i < NPARTNERS; i++)
-        pb_buf_printf(b, "pb \"$1\" dim add partner %s \"%s\"\n",
-                      partners[i].code, partners[i].name);
+    for (i = 0; i < sizeof setup_kinds / sizeof *setup_kinds; i++)
+        pb_buf_printf(b, " %s", setup_kinds[i]);
+    pb_buf_puts(b, "; do\n"
+                   "    pb load \"$kind\" \"$dir/$kind.csv\"\n"
+                   "done\n");
 }
 
 /* entries.txt: poolbook's text format */
@@ -852,6 +1035,167 @@ static void csv_field(pb_buf *b, const char *s)
         pb_buf_putc(b, *q);
     }
     pb_buf_putc(b, '"');
+}
+
+/* The pool model's CSV files, one per `poolbook load` kind, in the layout
+ * `poolbook dump` writes (docs/pool-model.md). */
+static void fy_name(const model *m, char out[16])
+{
+    snprintf(out, 16, "%d-%02d", m->fy, (m->fy + 1) % 100);
+}
+
+static void partners_end(gen_writer *w, const model *m)
+{
+    int i;
+
+    (void)m;
+    pb_buf_puts(&w->buf, "code,name,kind,ledger_code\n");
+    for (i = 0; i < NPARTNERS; i++)
+        pb_buf_printf(&w->buf, "%s,%s,%s,%s\n", partners[i].code,
+                      partners[i].name, partners[i].kind,
+                      partners[i].ledger_code);
+}
+
+static void pools_end(gen_writer *w, const model *m)
+{
+    char fy[16];
+
+    fy_name(m, fy);
+    pb_buf_printf(&w->buf,
+                  "code,name,basis,host,manager,first_fy,last_fy,"
+                  "risk_share\n"
+                  "%s,%s,s75-pooled,%s,\"Pooled fund manager, Integrated "
+                  "Commissioning\",%s,%s,pro-rata\n",
+                  POOL_CODE, POOL_NAME, partners[P_SCC].code, fy, fy);
+}
+
+static void streams_end(gen_writer *w, const model *m)
+{
+    int i;
+
+    (void)m;
+    pb_buf_puts(&w->buf, "code,name,pool,partner,capital,ring_fenced,"
+                         "carry_forward,order\n");
+    for (i = 0; i < NSTREAMS; i++)
+        pb_buf_printf(&w->buf, "%s,%s,%s,%s,%s,%d\n", streams[i].code,
+                      streams[i].name, POOL_CODE,
+                      partners[streams[i].partner].code, streams[i].flags,
+                      i + 1);
+}
+
+static void schemes_end(gen_writer *w, const model *m)
+{
+    int i;
+
+    (void)m;
+    pb_buf_puts(&w->buf, "code,name,pool,host,manager,pooled,area,order\n");
+    for (i = 0; i < NSCHEMES; i++) {
+        pb_buf_printf(&w->buf, "%s,", schemes[i].code);
+        csv_field(&w->buf, schemes[i].name);
+        pb_buf_printf(&w->buf, ",%s,%s,\"Commissioner, %s\",yes,%s,%d\n",
+                      POOL_CODE, partners[schemes[i].host].code,
+                      schemes[i].code, schemes[i].area, i + 1);
+    }
+}
+
+static void accounts_csv_end(gen_writer *w, const model *m)
+{
+    int i;
+
+    (void)m;
+    pb_buf_puts(&w->buf, "code,name,type\n");
+    for (i = 0; i < NACCOUNTS; i++) {
+        pb_buf_printf(&w->buf, "%s,", accounts[i].code);
+        csv_field(&w->buf, accounts[i].name);
+        pb_buf_printf(&w->buf, ",%s\n",
+                      pb_account_type_name(accounts[i].type));
+    }
+}
+
+static void profiles_end(gen_writer *w, const model *m)
+{
+    int i, k;
+
+    (void)m;
+    pb_buf_puts(&w->buf, "name,description,p01,p02,p03,p04,p05,p06,p07,p08,"
+                         "p09,p10,p11,p12\n");
+    for (i = PR_FLAT + 1; i < NPROFILES; i++) {
+        if (profiles[i].name == NULL)
+            continue;
+        pb_buf_printf(&w->buf, "%s,", profiles[i].name);
+        csv_field(&w->buf, profiles[i].description);
+        for (k = 0; k < NMONTHS; k++)
+            pb_buf_printf(&w->buf, ",%d", profiles[i].w[k]);
+        pb_buf_putc(&w->buf, '\n');
+    }
+}
+
+/* budgets.csv: a line's profile by name, or its twelve months. */
+static void budgets_csv_end(gen_writer *w, const model *m)
+{
+    char fy[16];
+    int i, k;
+
+    fy_name(m, fy);
+    pb_buf_puts(&w->buf, "pool,fy,scheme,stream,partner,effective,amount,"
+                         "profile,p01,p02,p03,p04,p05,p06,p07,p08,p09,p10,"
+                         "p11,p12,note\n");
+    for (i = 0; i < m->nlines; i++) {
+        const line_def *l = &m->line[i];
+        const profile_def *pr = &profiles[l->profile];
+
+        pb_buf_printf(&w->buf, "%s,%s,%s,%s,%s,,", POOL_CODE, fy,
+                      schemes[l->scheme].code, streams[l->stream].code,
+                      partners[l->partner].code);
+        pb_export_pence(&w->buf, l->amount);
+        pb_buf_printf(&w->buf, ",%s", pr->name != NULL ? pr->name : "");
+        for (k = 0; k < NMONTHS; k++) {
+            pb_buf_putc(&w->buf, ',');
+            if (pr->name == NULL)
+                pb_export_pence(&w->buf, l->month[k]);
+        }
+        pb_buf_putc(&w->buf, ',');
+        if (pr->description != NULL)
+            csv_field(&w->buf, pr->description);
+        pb_buf_putc(&w->buf, '\n');
+    }
+}
+
+static void forecasts_end(gen_writer *w, const model *m)
+{
+    char fy[16];
+    int i, k;
+
+    fy_name(m, fy);
+    pb_buf_puts(&w->buf, "pool,fy,period,scheme,stream,partner,amount,note\n");
+    for (k = 0; k < 2; k++) {
+        int per = REPORT_PERIOD - 1 + k;
+
+        for (i = 0; i < m->nlines; i++) {
+            const line_def *l = &m->line[i];
+
+            pb_buf_printf(&w->buf, "%s,%s,P%02d,%s,%s,%s,", POOL_CODE, fy,
+                          per, schemes[l->scheme].code,
+                          streams[l->stream].code, partners[l->partner].code);
+            pb_export_pence(&w->buf, l->forecast[k]);
+            pb_buf_printf(&w->buf, ",Month %d return\n", per);
+        }
+    }
+}
+
+static void contributions_end(gen_writer *w, const model *m)
+{
+    char fy[16];
+    int i;
+
+    fy_name(m, fy);
+    pb_buf_puts(&w->buf, "pool,fy,partner,stream,amount,note\n");
+    for (i = 0; i < NSTREAMS; i++) {
+        pb_buf_printf(&w->buf, "%s,%s,%s,%s,", POOL_CODE, fy,
+                      partners[streams[i].partner].code, streams[i].code);
+        pb_export_pence(&w->buf, m->contrib[i]);
+        pb_buf_puts(&w->buf, m->contrib[i] == 0 ? ",none planned\n" : ",\n");
+    }
 }
 
 static void csv_begin(gen_writer *w, const model *m)
@@ -972,7 +1316,9 @@ static void export_begin(gen_writer *w, const model *m, pb_export_format fmt)
     static const char *const keys[] = {"accrual"};
     pb_buf *b = &w->buf;
     char d[PB_DATE_ISO_LEN], title[96];
-    int i, s;
+    const char *parent[NSCHEMES];
+    int plen[NSCHEMES];
+    int i, s, k;
 
     snprintf(title, sizeof title,
              "poolbook bench: %d-%02d, seed %llu, %lld entries", m->fy,
@@ -992,32 +1338,46 @@ static void export_begin(gen_writer *w, const model *m, pb_export_format fmt)
         pb_export_account_decl(b, fmt, &a);
     }
     pb_buf_putc(b, '\n');
-    /* Budgets: a monthly amount per scheme, on the scheme's parent
-     * account (its three accounts roll up to it). */
+    /* Budgets: the book's budget lines added up by scheme, on the
+     * scheme's parent account (its three accounts roll up to it), month by
+     * month, since profiles make the months differ: for ledger and
+     * hledger a `~ monthly` periodic transaction per month, for Fava a
+     * "monthly" budget per scheme from each month's first day. */
     for (s = 0; s < NSCHEMES; s++) {
         const char *leaf = fmt == PB_EXPORT_LEDGER
                                ? accounts[leaf_account(s, 0)].ledger
                                : accounts[leaf_account(s, 0)].bean;
-        const char *colon = strrchr(leaf, ':');
-        int plen = (int)(colon - leaf);
 
-        if (fmt == PB_EXPORT_LEDGER) {
-            /* The budgeted parent is declared too (ledger --pedantic). */
-            pb_buf_printf(b, "account %.*s\n    ; type: X\n", plen, leaf);
+        plen[s] = (int)(strrchr(leaf, ':') - leaf);
+        parent[s] = leaf;
+        /* The budgeted parent is declared too (ledger --pedantic). */
+        if (fmt == PB_EXPORT_LEDGER)
+            pb_buf_printf(b, "account %.*s\n    ; type: X\n", plen[s], leaf);
+    }
+    pb_buf_putc(b, '\n');
+    for (k = 0; k < NMONTHS; k++) {
+        pb_period per = pb_period_make(m->fy, k + 1);
+        char d2[PB_DATE_ISO_LEN];
+
+        pb_date_iso(pb_period_first_day(per, FY_START), d);
+        if (fmt == PB_EXPORT_LEDGER)
             pb_buf_printf(b,
-                          "; budget of scheme %s\n"
-                          "~ monthly from %s to %d-04-01\n"
-                          "    %.*s  ",
-                          schemes[s].code, pb_date_iso(m->first, d),
-                          m->fy + 1, plen, leaf);
-            pb_export_pence(b, m->budget[s] / 12);
-            pb_buf_puts(b, " GBP\n    Assets:Bank:Pooled Fund\n\n");
-        } else {
-            pb_buf_printf(b, "%s custom \"budget\" %.*s \"monthly\" ",
-                          pb_date_iso(m->first, d), plen, leaf);
-            pb_export_pence(b, m->budget[s] / 12);
+                          "; budget of P%02d: the budget lines by scheme\n"
+                          "~ monthly from %s to %s\n",
+                          k + 1, d,
+                          pb_date_iso(pb_period_last_day(per, FY_START) + 1,
+                                      d2));
+        for (s = 0; s < NSCHEMES; s++) {
+            if (fmt == PB_EXPORT_LEDGER)
+                pb_buf_printf(b, "    %.*s  ", plen[s], parent[s]);
+            else
+                pb_buf_printf(b, "%s custom \"budget\" %.*s \"monthly\" ",
+                              d, plen[s], parent[s]);
+            pb_export_pence(b, scheme_month(m, s, k));
             pb_buf_puts(b, " GBP\n");
         }
+        if (fmt == PB_EXPORT_LEDGER)
+            pb_buf_puts(b, "    Assets:Bank:Pooled Fund\n\n");
     }
     pb_buf_putc(b, '\n');
 }
@@ -1114,31 +1474,128 @@ static void accounts_end(gen_writer *w, const model *m)
                       accounts[i].name, accounts[i].ledger, accounts[i].bean);
 }
 
-static void budgets_end(gen_writer *w, const model *m)
+/* budgets.tsv: every line's annual budget and months, as spread here -
+ * what `poolbook dump budgets` must show once the book has spread them. */
+static void budgets_tsv_end(gen_writer *w, const model *m)
 {
-    int s, k;
+    int i, k;
 
-    pb_buf_puts(&w->buf, "scheme\taccount\tperiod\tpence\n");
-    for (s = 0; s < NSCHEMES; s++)
-        for (k = 1; k <= 12; k++)
-            pb_buf_printf(&w->buf, "%s\t%s\t%d%02d\t%lld\n", schemes[s].code,
-                          accounts[leaf_account(s, 0)].code, m->fy, k,
-                          (long long)(m->budget[s] / 12));
+    pb_buf_puts(&w->buf, "scheme\tstream\tpartner\tamount");
+    for (k = 0; k < NMONTHS; k++)
+        pb_buf_printf(&w->buf, "\tp%02d", k + 1);
+    pb_buf_putc(&w->buf, '\n');
+    for (i = 0; i < m->nlines; i++) {
+        const line_def *l = &m->line[i];
+
+        pb_buf_printf(&w->buf, "%s\t%s\t%s\t", schemes[l->scheme].code,
+                      streams[l->stream].code, partners[l->partner].code);
+        pb_export_pence(&w->buf, l->amount);
+        for (k = 0; k < NMONTHS; k++) {
+            pb_buf_putc(&w->buf, '\t');
+            pb_export_pence(&w->buf, l->month[k]);
+        }
+        pb_buf_putc(&w->buf, '\n');
+    }
+}
+
+/* month-end.tsv: the figures of the month-end reports at REPORT_PERIOD,
+ * from the generator's own sums: KIND CODE MEASURE AMOUNT, in the book's
+ * signs (debit positive: income is negative).
+ *   scheme budget          current budget for the year (its lines)
+ *   scheme budget_to_date  its lines' months P1..REPORT_PERIOD
+ *   scheme forecast        its lines' forecasts at REPORT_PERIOD
+ *   scheme actual          income and expenditure posted with it, P0 on
+ *   scheme spend           expenditure only
+ *   stream income, spend   income / expenditure posted with it
+ *   stream net             the two together (-balance)
+ *   stream budget_to_date  its lines' months P1..REPORT_PERIOD */
+static void pair(pb_buf *b, const char *kind, const char *code,
+                 const char *measure, int64_t pence)
+{
+    pb_buf_printf(b, "%s\t%s\t%s\t", kind, code, measure);
+    pb_export_pence(b, pence);
+    pb_buf_putc(b, '\n');
+}
+
+static void month_end_end(gen_writer *w, const model *m)
+{
+    int64_t budget, to_date, forecast;
+    int s, i, k;
+
+    for (s = 0; s < NSCHEMES; s++) {
+        budget = to_date = forecast = 0;
+        for (i = 0; i < m->nlines; i++) {
+            if (m->line[i].scheme != s)
+                continue;
+            budget += m->line[i].amount;
+            forecast += m->line[i].forecast[1];
+            for (k = 0; k < REPORT_PERIOD; k++)
+                to_date += m->line[i].month[k];
+        }
+        pair(&w->buf, "scheme", schemes[s].code, "budget", budget);
+        pair(&w->buf, "scheme", schemes[s].code, "budget_to_date", to_date);
+        pair(&w->buf, "scheme", schemes[s].code, "forecast", forecast);
+        pair(&w->buf, "scheme", schemes[s].code, "actual",
+             m->rp_scheme_net[s]);
+        pair(&w->buf, "scheme", schemes[s].code, "spend",
+             m->rp_scheme_spend[s]);
+    }
+    for (s = 0; s < NSTREAMS; s++) {
+        to_date = 0;
+        for (i = 0; i < m->nlines; i++)
+            if (m->line[i].stream == s)
+                for (k = 0; k < REPORT_PERIOD; k++)
+                    to_date += m->line[i].month[k];
+        pair(&w->buf, "stream", streams[s].code, "income",
+             m->rp_stream_income[s]);
+        pair(&w->buf, "stream", streams[s].code, "spend",
+             m->rp_stream_spend[s]);
+        pair(&w->buf, "stream", streams[s].code, "net",
+             m->rp_stream_income[s] + m->rp_stream_spend[s]);
+        pair(&w->buf, "stream", streams[s].code, "budget_to_date", to_date);
+    }
+}
+
+/* names.tsv: KIND CODE LABEL LEDGER BEANCOUNT - a stream or scheme as the
+ * pool reports label its row (a scheme as "Area - Name"), and a scheme's
+ * budgeted parent account in the journal and the beancount file. */
+static void names_end(gen_writer *w, const model *m)
+{
+    int i;
+
+    (void)m;
+    for (i = 0; i < NSTREAMS; i++)
+        pb_buf_printf(&w->buf, "stream\t%s\t%s\t-\t-\n", streams[i].code,
+                      streams[i].name);
+    for (i = 0; i < NSCHEMES; i++) {
+        const char *l = accounts[leaf_account(i, 0)].ledger;
+        const char *bn = accounts[leaf_account(i, 0)].bean;
+
+        pb_buf_printf(&w->buf, "scheme\t%s\t%s - %s\t%.*s\t%.*s\n",
+                      schemes[i].code, schemes[i].area, schemes[i].name,
+                      (int)(strrchr(l, ':') - l), l,
+                      (int)(strrchr(bn, ':') - bn), bn);
+    }
 }
 
 static void manifest_end(gen_writer *w, const model *m)
 {
+    pb_period per = pb_period_make(m->fy, REPORT_PERIOD);
+    char d[PB_DATE_ISO_LEN], fy[16];
+
+    fy_name(m, fy);
     pb_buf_printf(&w->buf,
                   "seed\t%llu\nentries\t%lld\npostings\t%lld\n"
-                  "fy\t%d\nregister_scheme\t%s\nfirst\t",
+                  "fy\t%d\nfy_name\t%s\nregister_scheme\t%s\n",
                   (unsigned long long)m->seed, (long long)(m->next_id - 1),
-                  (long long)m->postings, m->fy, REGISTER_SCHEME);
-    {
-        char d[PB_DATE_ISO_LEN];
-
-        pb_buf_printf(&w->buf, "%s\nlast\t", pb_date_iso(m->first, d));
-        pb_buf_printf(&w->buf, "%s\n", pb_date_iso(m->last, d));
-    }
+                  (long long)m->postings, m->fy, fy, REGISTER_SCHEME);
+    pb_buf_printf(&w->buf, "first\t%s\n", pb_date_iso(m->first, d));
+    pb_buf_printf(&w->buf, "last\t%s\n", pb_date_iso(m->last, d));
+    pb_buf_printf(&w->buf, "report_period\tP%02d\n", REPORT_PERIOD);
+    pb_buf_printf(&w->buf, "report_end\t%s\n",
+                  pb_date_iso(pb_period_last_day(per, FY_START), d));
+    pb_buf_printf(&w->buf, "report_next\t%s\n",
+                  pb_date_iso(pb_period_last_day(per, FY_START) + 1, d));
 }
 
 static void w_end_flush(gen_writer *w, const model *m)
@@ -1152,9 +1609,12 @@ static void w_end_flush(gen_writer *w, const model *m)
 static const char usage[] =
     "usage: gen [--seed N] [--entries N] [--fy YEAR] --out DIR\n"
     "Writes one financial year of a pooled fund (default: seed 1, 10000\n"
-    "entries, 2024-25) as setup.sh, entries.txt, postings.csv, gl.csv,\n"
+    "entries, 2024-25) in DIR: setup.sh and the pool model's CSV files\n"
+    "(partners, pools, streams, schemes, accounts, profiles, budgets,\n"
+    "contributions, forecasts), entries.txt, postings.csv, gl.csv,\n"
     "unit4-gl.rules, year.journal, year.beancount, expected.tsv,\n"
-    "accounts.tsv, budgets.tsv and manifest.txt in DIR.\n";
+    "month-end.tsv, accounts.tsv, budgets.tsv, names.tsv and\n"
+    "manifest.txt.\n";
 
 static int parse_num(const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
@@ -1191,9 +1651,21 @@ int main(int argc, char **argv)
          w_end_flush},
         {"year.beancount", NULL, PB_BUF_INIT, bean_begin, bean_entry,
          w_end_flush},
+        {"partners.csv", NULL, PB_BUF_INIT, NULL, NULL, partners_end},
+        {"pools.csv", NULL, PB_BUF_INIT, NULL, NULL, pools_end},
+        {"streams.csv", NULL, PB_BUF_INIT, NULL, NULL, streams_end},
+        {"schemes.csv", NULL, PB_BUF_INIT, NULL, NULL, schemes_end},
+        {"accounts.csv", NULL, PB_BUF_INIT, NULL, NULL, accounts_csv_end},
+        {"profiles.csv", NULL, PB_BUF_INIT, NULL, NULL, profiles_end},
+        {"budgets.csv", NULL, PB_BUF_INIT, NULL, NULL, budgets_csv_end},
+        {"contributions.csv", NULL, PB_BUF_INIT, NULL, NULL,
+         contributions_end},
+        {"forecasts.csv", NULL, PB_BUF_INIT, NULL, NULL, forecasts_end},
         {"expected.tsv", NULL, PB_BUF_INIT, NULL, NULL, expected_end},
+        {"month-end.tsv", NULL, PB_BUF_INIT, NULL, NULL, month_end_end},
         {"accounts.tsv", NULL, PB_BUF_INIT, NULL, NULL, accounts_end},
-        {"budgets.tsv", NULL, PB_BUF_INIT, NULL, NULL, budgets_end},
+        {"budgets.tsv", NULL, PB_BUF_INIT, NULL, NULL, budgets_tsv_end},
+        {"names.tsv", NULL, PB_BUF_INIT, NULL, NULL, names_end},
         {"manifest.txt", NULL, PB_BUF_INIT, NULL, NULL, manifest_end},
     };
     size_t nw = sizeof writers / sizeof writers[0], i;
