@@ -685,15 +685,15 @@ done:
 /* The pool a stream or scheme already belongs to: *pool_code (owned) is
  * NULL when it has no row yet. */
 static int member_pool(pb_book *b, pb_dim_kind kind, int64_t id,
-                       int64_t *pool_id, char **pool_code, pb_error *err)
+                       char **pool_code, pb_error *err)
 {
     pb_stmt *st;
     int rc = pb_book_prepare(b, &st,
                              kind == PB_DIM_STREAM
-                                 ? "SELECT p.id, p.code FROM stream s"
+                                 ? "SELECT p.code FROM stream s"
                                    " JOIN pool p ON p.id = s.pool_id"
                                    " WHERE s.dim_id = ?"
-                                 : "SELECT p.id, p.code FROM scheme s"
+                                 : "SELECT p.code FROM scheme s"
                                    " JOIN pool p ON p.id = s.pool_id"
                                    " WHERE s.dim_id = ?",
                              err);
@@ -703,10 +703,8 @@ static int member_pool(pb_book *b, pb_dim_kind kind, int64_t id,
         return rc;
     pb_stmt_bind_int(st, 1, id);
     rc = pb_stmt_step(st, err);
-    if (rc == PB_ROW) {
-        *pool_id = pb_stmt_int(st, 0);
-        *pool_code = dup_text(st, 1);
-    }
+    if (rc == PB_ROW)
+        *pool_code = dup_text(st, 0);
     pb_stmt_release(st);
     return rc < 0 ? rc : PB_OK;
 }
@@ -726,10 +724,77 @@ static int same_pool(pb_dim_kind kind, const char *code, const char *old_pool,
     return at(PB_EREFUSED, "pool", err);
 }
 
+/*
+ * What putting a stream or a scheme shares: the member's dimension row, its
+ * pool, its partner (a stream's contributor, a scheme's host) and whether
+ * it existed.  member_open() validates and resolves; the caller then reads
+ * the old values of its own attributes (when m->old_pool is not NULL, the
+ * member has a row) and calls member_diff(), which logs what changed and
+ * renames; if anything changed the caller writes its row.
+ */
+typedef struct member {
+    pb_dim_kind kind;
+    const char *code;    /* borrowed from the definition */
+    const char *name;
+    int64_t id;          /* dim id */
+    int64_t pool_id;
+    int64_t partner_id;
+    char *old_pool;      /* owned; NULL: no row yet */
+    bool rename;
+} member;
+
+/* a[0] must be the "name" attribute: its old value is filled in here. */
+static int member_open(pb_book *b, member *m, pb_dim_kind kind,
+                       const char *code, const char *name, const char *pool,
+                       const char *partner, const char *partner_field,
+                       pb_pool__attr *a, pb_error *err)
+{
+    bool is_new;
+    int rc;
+
+    assert(pb_book_in_write_tx(b));
+    memset(m, 0, sizeof *m);
+    m->kind = kind;
+    m->code = code;
+    m->name = name;
+    if ((rc = member_check(kind, code, name, err)) != PB_OK ||
+        (rc = at(pb_pool_find(b, pool, &m->pool_id, err), "pool", err)) !=
+            PB_OK ||
+        (rc = at(pb_partner_find(b, partner, &m->partner_id, err),
+                 partner_field, err)) != PB_OK ||
+        (rc = dim_get(b, kind, code, name, &m->id, &is_new, &a[0].old_value,
+                      err)) != PB_OK)
+        return rc;
+    m->rename = renamed(a[0].old_value, name);
+    if ((rc = member_pool(b, kind, m->id, &m->old_pool, err)) != PB_OK)
+        return rc;
+    return same_pool(kind, code, m->old_pool, pool, err);
+}
+
+/* Logs the changed attributes; *res says whether anything changed (only
+ * then is the member renamed, and must the caller write its row). */
+static int member_diff(pb_book *b, member *m, int64_t batch_id,
+                       pb_pool__attr *a, size_t n, pb_put_result *res,
+                       pb_error *err)
+{
+    int rc = pb_pool__diff(b, batch_id, pb_dim_kind_key(m->kind), m->code, a,
+                           n, m->old_pool == NULL, res, err);
+
+    if (rc != PB_OK || *res == PB_PUT_UNCHANGED || !m->rename)
+        return rc;
+    return pb_dim_rename(b, m->kind, m->code, m->name, err);
+}
+
+static void member_clear(member *m)
+{
+    free(m->old_pool);
+    m->old_pool = NULL;
+}
+
 int pb_stream_put(pb_book *b, const pb_stream_def *def, int64_t batch_id,
                   pb_put_result *out, pb_error *err)
 {
-    char *order = dup_int(def->order), *old_pool = NULL;
+    char *order = dup_int(def->order);
     pb_pool__attr a[6] = {
         {"name", NULL, def->name},
         {"partner", NULL, def->partner},
@@ -740,29 +805,14 @@ int pb_stream_put(pb_book *b, const pb_stream_def *def, int64_t batch_id,
     };
     pb_put_result res = PB_PUT_UNCHANGED;
     pb_stmt *st;
-    int64_t id, pool_id, partner_id, was_pool = 0;
-    bool is_new, rename = false;
+    member m;
     int rc;
 
-    assert(pb_book_in_write_tx(b));
-    if ((rc = member_check(PB_DIM_STREAM, def->code, def->name, err)) !=
-            PB_OK ||
-        (rc = at(pb_pool_find(b, def->pool, &pool_id, err), "pool",
-                 err)) != PB_OK ||
-        (rc = at(pb_partner_find(b, def->partner, &partner_id, err),
-                 "partner", err)) != PB_OK)
-        goto done;
-    rc = dim_get(b, PB_DIM_STREAM, def->code, def->name, &id, &is_new,
-                 &a[0].old_value, err);
+    rc = member_open(b, &m, PB_DIM_STREAM, def->code, def->name, def->pool,
+                     def->partner, "partner", a, err);
     if (rc != PB_OK)
         goto done;
-    rename = renamed(a[0].old_value, def->name);
-    if ((rc = member_pool(b, PB_DIM_STREAM, id, &was_pool, &old_pool,
-                          err)) != PB_OK ||
-        (rc = same_pool(PB_DIM_STREAM, def->code, old_pool, def->pool,
-                        err)) != PB_OK)
-        goto done;
-    if (old_pool != NULL) {
+    if (m.old_pool != NULL) {
         rc = pb_book_prepare(b, &st,
                              "SELECT d.code, s.capital, s.ring_fenced,"
                              " s.carry_forward, s.display_order"
@@ -771,7 +821,7 @@ int pb_stream_put(pb_book *b, const pb_stream_def *def, int64_t batch_id,
                              err);
         if (rc != PB_OK)
             goto done;
-        pb_stmt_bind_int(st, 1, id);
+        pb_stmt_bind_int(st, 1, m.id);
         if ((rc = pb_stmt_step(st, err)) == PB_ROW) {
             a[1].old_value = dup_text(st, 0);
             a[2].old_value = pb_xstrdup(pb_pool__yn(pb_stmt_int(st, 1)));
@@ -783,12 +833,8 @@ int pb_stream_put(pb_book *b, const pb_stream_def *def, int64_t batch_id,
         if (rc < 0)
             goto done;
     }
-    rc = pb_pool__diff(b, batch_id, "stream", def->code, a, 6,
-                       old_pool == NULL, &res, err);
+    rc = member_diff(b, &m, batch_id, a, 6, &res, err);
     if (rc != PB_OK || res == PB_PUT_UNCHANGED)
-        goto done;
-    if (rename && (rc = pb_dim_rename(b, PB_DIM_STREAM, def->code, def->name,
-                                      err)) != PB_OK)
         goto done;
     rc = pb_book_prepare(b, &st,
                          "INSERT INTO stream (dim_id, pool_id, partner_id,"
@@ -803,19 +849,18 @@ int pb_stream_put(pb_book *b, const pb_stream_def *def, int64_t batch_id,
                          err);
     if (rc != PB_OK)
         goto done;
-    pb_stmt_bind_int(st, 1, id);
-    pb_stmt_bind_int(st, 2, pool_id);
-    pb_stmt_bind_int(st, 3, partner_id);
+    pb_stmt_bind_int(st, 1, m.id);
+    pb_stmt_bind_int(st, 2, m.pool_id);
+    pb_stmt_bind_int(st, 3, m.partner_id);
     pb_stmt_bind_int(st, 4, def->capital);
     pb_stmt_bind_int(st, 5, def->ring_fenced);
     pb_stmt_bind_int(st, 6, def->carry_forward);
     pb_stmt_bind_int(st, 7, def->order);
     rc = pb_stmt_run(st, err);
 done:
-    (void)is_new;
+    member_clear(&m);
     free_attrs(a, 6);
     free(order);
-    free(old_pool);
     if (rc == PB_OK && out != NULL)
         *out = res;
     return rc;
@@ -824,7 +869,7 @@ done:
 int pb_scheme_put(pb_book *b, const pb_scheme_def *def, int64_t batch_id,
                   pb_put_result *out, pb_error *err)
 {
-    char *order = dup_int(def->order), *old_pool = NULL;
+    char *order = dup_int(def->order);
     pb_pool__attr a[6] = {
         {"name", NULL, def->name},
         {"host", NULL, def->host},
@@ -835,29 +880,14 @@ int pb_scheme_put(pb_book *b, const pb_scheme_def *def, int64_t batch_id,
     };
     pb_put_result res = PB_PUT_UNCHANGED;
     pb_stmt *st;
-    int64_t id, pool_id, host_id, was_pool = 0;
-    bool is_new, rename = false;
+    member m;
     int rc;
 
-    assert(pb_book_in_write_tx(b));
-    if ((rc = member_check(PB_DIM_SCHEME, def->code, def->name, err)) !=
-            PB_OK ||
-        (rc = at(pb_pool_find(b, def->pool, &pool_id, err), "pool",
-                 err)) != PB_OK ||
-        (rc = at(pb_partner_find(b, def->host, &host_id, err), "host",
-                 err)) != PB_OK)
-        goto done;
-    rc = dim_get(b, PB_DIM_SCHEME, def->code, def->name, &id, &is_new,
-                 &a[0].old_value, err);
+    rc = member_open(b, &m, PB_DIM_SCHEME, def->code, def->name, def->pool,
+                     def->host, "host", a, err);
     if (rc != PB_OK)
         goto done;
-    rename = renamed(a[0].old_value, def->name);
-    if ((rc = member_pool(b, PB_DIM_SCHEME, id, &was_pool, &old_pool,
-                          err)) != PB_OK ||
-        (rc = same_pool(PB_DIM_SCHEME, def->code, old_pool, def->pool,
-                        err)) != PB_OK)
-        goto done;
-    if (old_pool != NULL) {
+    if (m.old_pool != NULL) {
         rc = pb_book_prepare(b, &st,
                              "SELECT d.code, s.manager, s.pooled, s.area,"
                              " s.display_order FROM scheme s JOIN dim d"
@@ -866,7 +896,7 @@ int pb_scheme_put(pb_book *b, const pb_scheme_def *def, int64_t batch_id,
                              err);
         if (rc != PB_OK)
             goto done;
-        pb_stmt_bind_int(st, 1, id);
+        pb_stmt_bind_int(st, 1, m.id);
         if ((rc = pb_stmt_step(st, err)) == PB_ROW) {
             a[1].old_value = dup_text(st, 0);
             a[2].old_value = dup_text(st, 1);
@@ -878,12 +908,8 @@ int pb_scheme_put(pb_book *b, const pb_scheme_def *def, int64_t batch_id,
         if (rc < 0)
             goto done;
     }
-    rc = pb_pool__diff(b, batch_id, "scheme", def->code, a, 6,
-                       old_pool == NULL, &res, err);
+    rc = member_diff(b, &m, batch_id, a, 6, &res, err);
     if (rc != PB_OK || res == PB_PUT_UNCHANGED)
-        goto done;
-    if (rename && (rc = pb_dim_rename(b, PB_DIM_SCHEME, def->code, def->name,
-                                      err)) != PB_OK)
         goto done;
     rc = pb_book_prepare(b, &st,
                          "INSERT INTO scheme (dim_id, pool_id,"
@@ -897,19 +923,18 @@ int pb_scheme_put(pb_book *b, const pb_scheme_def *def, int64_t batch_id,
                          err);
     if (rc != PB_OK)
         goto done;
-    pb_stmt_bind_int(st, 1, id);
-    pb_stmt_bind_int(st, 2, pool_id);
-    pb_stmt_bind_int(st, 3, host_id);
+    pb_stmt_bind_int(st, 1, m.id);
+    pb_stmt_bind_int(st, 2, m.pool_id);
+    pb_stmt_bind_int(st, 3, m.partner_id);
     pb_stmt_bind_text(st, 4, nz(def->manager));
     pb_stmt_bind_int(st, 5, def->pooled);
     pb_stmt_bind_text(st, 6, nz(def->area));
     pb_stmt_bind_int(st, 7, def->order);
     rc = pb_stmt_run(st, err);
 done:
-    (void)is_new;
+    member_clear(&m);
     free_attrs(a, 6);
     free(order);
-    free(old_pool);
     if (rc == PB_OK && out != NULL)
         *out = res;
     return rc;
