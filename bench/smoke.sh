@@ -5,8 +5,8 @@
 #
 #   sh bench/smoke.sh [BUILD_DIR]       (default: build; needs
 #                                        BUILD_DIR/poolbook, bench/gen and
-#                                        bench/runtime: `make bench` builds
-#                                        them)
+#                                        bench/runtime: `make check` and
+#                                        `make bench` build them)
 #
 # Runs bench/run.sh with BENCH_CHECK_ONLY=1 for poolbook alone on 2,000
 # entries in a temporary directory: the generator must repeat itself byte
