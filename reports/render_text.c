@@ -52,21 +52,39 @@ static void end_line(pb_buf *out, size_t start)
     pb_buf_putc(out, '\n');
 }
 
+/* Control characters (a tab or newline in a description, an escape
+ * sequence in a name loaded from a file) would break the layout or reach
+ * the terminal: each becomes a space. */
+static void blank_controls(char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+            s[i] = ' ';
+    }
+}
+
+/* Appends s as one line: with its control characters blanked. */
+static void put_line(pb_buf *out, const char *s)
+{
+    size_t at = out->len;
+
+    pb_buf_puts(out, s);
+    blank_controls(out->data + at, out->len - at);
+    pb_buf_putc(out, '\n');
+}
+
 /* The text of cell (r, c) as this renderer lays it out. */
 static char *cell_text(const pb_table *t, size_t r, size_t c, size_t label)
 {
     const pb_column *col = pb_table_column(t, c);
     pb_buf b = PB_BUF_INIT;
-    size_t i;
 
     if (c == label)
         pad(&b, 2 * (size_t)pb_table_row_level(t, r), ' ');
     pb_table_cell_format(&b, t, r, c, PB_FORM_DISPLAY);
-    for (i = 0; i < b.len; i++) {
-        /* A tab or newline in a description would break the columns. */
-        if ((unsigned char)b.data[i] < 0x20 || b.data[i] == 0x7F)
-            b.data[i] = ' ';
-    }
+    blank_controls(b.data, b.len);
     if (!pb_table_is_blank(t, r, c)) {
         if (col->type == PB_COL_VARIANCE) {
             /* Pad to the widest marker, so that digits line up. */
@@ -127,7 +145,7 @@ static void title_block(pb_buf *out, const pb_table *t)
     size_t n, i, lw = 0;
     const char *title = pb_table_params_get(t)->title;
 
-    pb_buf_printf(out, "%s\n", title);
+    put_line(out, title);
     pad(out, pb_render__width(title), '=');
     pb_buf_putc(out, '\n');
     n = pb_render__params(t, labels, values, MAX_PARAMS);
@@ -140,7 +158,7 @@ static void title_block(pb_buf *out, const pb_table *t)
     for (i = 0; i < n; i++) {
         pb_buf_printf(out, "%s:", labels[i]);
         pad(out, lw - pb_render__width(labels[i]) + 2, ' ');
-        pb_buf_printf(out, "%s\n", values[i]);
+        put_line(out, values[i]);
     }
     pb_render__params_free(labels, values, n);
     pb_buf_putc(out, '\n');
@@ -285,8 +303,10 @@ void pb_render_text(pb_buf *out, const pb_table *t)
     }
     if (pb_table_note_count(t) > 0) {
         pb_buf_puts(out, "\nNotes:\n");
-        for (i = 0; i < pb_table_note_count(t); i++)
-            pb_buf_printf(out, "  %zu. %s\n", i + 1, pb_table_note(t, i));
+        for (i = 0; i < pb_table_note_count(t); i++) {
+            pb_buf_printf(out, "  %zu. ", i + 1);
+            put_line(out, pb_table_note(t, i));
+        }
     }
     for (i = 0; i < nr * nc; i++)
         free(cells[i]);

@@ -279,8 +279,18 @@ static void test_render_text__control_characters_print_as_spaces(void **state)
     pb_table_add_column(t, "d", "Description", PB_COL_TEXT);
     pb_table_add_row(t, PB_ROW_DETAIL, 0);
     pb_table_set_text(t, 0, 0, "a\tb\nc\rd");
+    /* The title block and notes carry names loaded from files too. */
+    pb_table_set_pool(t, "P", "Pool\x1b[2J\nname");
+    pb_table_add_filter(t, "scheme", "Scheme", "S1\tCarers");
+    pb_table_add_note(t, "note\none\x7f");
     render(&out, t, PB_FORMAT_TEXT);
     assert_non_null(strstr(out.data, "\na b c d\n"));
+    assert_non_null(strstr(out.data, "P - Pool [2J name\n"));
+    assert_non_null(strstr(out.data, "S1 Carers\n"));
+    assert_non_null(strstr(out.data, "  1. note one \n"));
+    assert_null(strchr(out.data, '\x1b'));
+    assert_null(strchr(out.data, '\t'));
+    assert_null(strchr(out.data, '\x7f'));
     pb_buf_clear(&out);
     pb_table_free(t);
 }
