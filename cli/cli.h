@@ -83,6 +83,11 @@ bool pb_cli_common_opt(pb_cli *cli, int opt, const char *arg);
  * error.  Returns the exit status. */
 int pb_cli_finish(pb_book *b, int rc, const pb_error *err);
 
+/* The usage error for what getopt_long returned as not an option of the
+ * command: c is ':' (the option string starts with ':') when `arg`, the
+ * option as given, lacks its value; else `arg` is unknown.  Status 2. */
+int pb_cli_bad_option(const pb_cli *cli, int c, const char *arg);
+
 /* Option values. */
 int pb_cli_date(const pb_cli *cli, const char *text, pb_date *out);
 int pb_cli_period(const pb_cli *cli, pb_book *b, const char *text,
@@ -93,6 +98,28 @@ int pb_cli_amount(const pb_cli *cli, const char *text, pb_amount *out);
  * Refuses anything but a regular file or a pipe.  Prints the error and
  * returns its exit status on failure. */
 int pb_cli_read_input(const char *path, pb_buf *out);
+
+/* Where a command's output goes: standard output, or a file written whole
+ * or not at all - a temporary file beside it (created exclusively, mode
+ * 0666 & ~umask), synced and renamed over it only when every byte is
+ * written, so a full disk or an error never leaves a truncated report or
+ * destroys the previous one. */
+typedef struct pb_cli_out {
+    FILE *f;          /* write here */
+    const char *path; /* NULL: standard output */
+    char *tmp;        /* the temporary file while open */
+    int err;          /* errno of the first failed pb_cli_out_write */
+} pb_cli_out;
+
+/* path NULL or "-": standard output.  Prints the error and returns its
+ * exit status on failure. */
+int pb_cli_out_open(pb_cli_out *o, const char *path);
+/* Writes n bytes; a failure is kept for pb_cli_out_close to report. */
+void pb_cli_out_write(pb_cli_out *o, const void *p, size_t n);
+/* keep: flush and check every write, then (for a file) sync and rename;
+ * prints the error and returns its exit status on failure.  !keep: the
+ * temporary file is removed and the target left as it was; returns 0. */
+int pb_cli_out_close(pb_cli_out *o, bool keep);
 
 /* Prints an entry in the text entry format (readable back by `poolbook
  * post`); its provenance as a comment; with_meta: also who entered it,

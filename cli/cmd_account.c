@@ -51,7 +51,7 @@ int pb_cmd_account(pb_cli *cli, int argc, char **argv)
     pb_error err;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -59,7 +59,7 @@ int pb_cmd_account(pb_cli *cli, int argc, char **argv)
         case 'a': lc.all = 1; break;
         case 'h': return pb_msg_help(help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (optind >= argc)

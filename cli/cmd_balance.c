@@ -92,7 +92,7 @@ int pb_cmd_balance(pb_cli *cli, int argc, char **argv)
     pb_balance_query_init(&q);
     memset(&ctx, 0, sizeof ctx);
     ctx.by = -1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -107,7 +107,7 @@ int pb_cmd_balance(pb_cli *cli, int argc, char **argv)
             break;
         case 'h': return pb_msg_help(balance_help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (optind != argc)
@@ -310,7 +310,7 @@ int pb_cmd_register(pb_cli *cli, int argc, char **argv)
     pb_date d;
     int c, rc, k, any = 0;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -322,7 +322,7 @@ int pb_cmd_register(pb_cli *cli, int argc, char **argv)
             break;
         case 'h': return pb_msg_help(register_help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (argc - optind > 1)

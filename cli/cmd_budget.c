@@ -259,7 +259,7 @@ int pb_cmd_budget(pb_cli *cli, int argc, char **argv)
     memset(&c, 0, sizeof c);
     memset(&vc, 0, sizeof vc);
     pb_error_clear(&err);
-    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, opt, optarg))
             continue;
         switch (opt) {
@@ -279,7 +279,7 @@ int pb_cmd_budget(pb_cli *cli, int argc, char **argv)
         case 'm': c.months = true; break;
         case 'h': return pb_msg_help(help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, opt, argv[optind - 1]);
         }
     }
     if (argc - optind != 1)

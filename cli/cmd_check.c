@@ -45,14 +45,14 @@ int pb_cmd_check(pb_cli *cli, int argc, char **argv)
     char hex[PB_SHA256_HEX_LEN];
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
         case 'q': flags |= PB_CHECK_QUICK; break;
         case 'h': return pb_msg_help(help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (optind != argc)

@@ -35,12 +35,12 @@ int pb_cmd_dim(pb_cli *cli, int argc, char **argv)
     pb_error err;
     int c, rc, nargs;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         if (c == 'h')
             return pb_msg_help(help);
-        return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+        return pb_cli_bad_option(cli, c, argv[optind - 1]);
     }
     if (argc - optind < 2)
         return pb_msg_usage(cli, "say add, rename or list, and a KIND");

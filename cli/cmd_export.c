@@ -4,8 +4,8 @@
  * describes the mapping).
  *
  * With --output the file is written beside its final name and renamed into
- * place only when complete, so a failed export never leaves a truncated
- * file where a good one was.
+ * place only when complete (pb_cli_out), so a failed export never leaves a
+ * truncated file where a good one was.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -38,21 +38,20 @@ int pb_cmd_export(pb_cli *cli, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *output = NULL;
-    char *tmp = NULL;
     pb_export_format fmt;
     pb_book *b = NULL;
+    pb_cli_out dst;
     pb_error err;
-    FILE *f = stdout;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
         case 'o': output = optarg; break;
         case 'h': return pb_msg_help(help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (argc - optind != 1)
@@ -62,30 +61,15 @@ int pb_cmd_export(pb_cli *cli, int argc, char **argv)
         return pb_msg_usage(cli, "%s", err.msg);
     if ((rc = pb_cli_open(cli, &b, PB_BOOK_READONLY)) != PB_EXIT_OK)
         return rc;
-    if (output != NULL && strcmp(output, "-") != 0) {
-        size_t n = strlen(output) + sizeof ".part";
-
-        tmp = pb_xmalloc(n);
-        snprintf(tmp, n, "%s.part", output);
-        f = fopen(tmp, "w");
-        if (f == NULL) {
-            rc = pb_msg_fail("%s: cannot write", tmp);
-            free(tmp);
-            pb_book_close(b);
-            return rc;
-        }
+    if ((rc = pb_cli_out_open(&dst, output)) != PB_EXIT_OK) {
+        pb_book_close(b);
+        return rc;
     }
-    rc = pb_export_book(b, fmt, f, &err);
-    if (tmp != NULL) {
-        if (fclose(f) != 0 && rc == PB_OK)
-            rc = pb_error_set(&err, PB_EIO, "%s: cannot write", tmp);
-        if (rc == PB_OK && rename(tmp, output) != 0)
-            rc = pb_error_set(&err, PB_EIO, "%s: cannot rename to %s", tmp,
-                              output);
-        if (rc != PB_OK)
-            remove(tmp);
-        free(tmp);
-    }
+    rc = pb_export_book(b, fmt, dst.f, &err);
     pb_book_close(b);
-    return rc == PB_OK ? PB_EXIT_OK : pb_msg_error(&err);
+    if (rc != PB_OK) {
+        pb_cli_out_close(&dst, false);
+        return pb_msg_error(&err);
+    }
+    return pb_cli_out_close(&dst, true);
 }

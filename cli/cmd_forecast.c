@@ -115,7 +115,7 @@ static int set(pb_cli *cli, int argc, char **argv)
             args[n++] = argv[i];
     }
     optind = 0;
-    while ((c = getopt_long(n, args, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(n, args, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -129,7 +129,7 @@ static int set(pb_cli *cli, int argc, char **argv)
             rc = pb_msg_help(help);
             goto done;
         default:
-            rc = pb_msg_usage(cli, "unknown option '%s'", args[optind - 1]);
+            rc = pb_cli_bad_option(cli, c, args[optind - 1]);
             goto done;
         }
     }
@@ -238,7 +238,7 @@ static int list(pb_cli *cli, int argc, char **argv)
     pb_forecast_query_init(&q);
     pb_error_clear(&err);
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -259,7 +259,7 @@ static int list(pb_cli *cli, int argc, char **argv)
         case 'H': q.history = lc.history = true; break;
         case 'h': return pb_msg_help(help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (optind < argc)

@@ -162,7 +162,7 @@ static int do_import(pb_cli *cli, int argc, char **argv)
     pb_error err;
     int c, rc, dry_run = 0, strict = 0;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -184,7 +184,7 @@ static int do_import(pb_cli *cli, int argc, char **argv)
         case 'h':
             return pb_msg_help(help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (argc - optind != 1)
@@ -352,12 +352,12 @@ static int do_list_show(pb_cli *cli, int argc, char **argv, int show)
     int64_t batch = 0;
     int c, rc, n = 0;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         if (c == 'h')
             return pb_msg_help(help);
-        return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+        return pb_cli_bad_option(cli, c, argv[optind - 1]);
     }
     if (show && (argc - optind != 1 || parse_batch(argv[optind], &batch)))
         return pb_msg_usage(cli, "import show takes one batch number");
@@ -401,7 +401,7 @@ static int do_undo(pb_cli *cli, int argc, char **argv)
     int64_t batch, undo = 0, reversed = 0;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -414,7 +414,7 @@ static int do_undo(pb_cli *cli, int argc, char **argv)
         case 'h':
             return pb_msg_help(help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (argc - optind != 1 || parse_batch(argv[optind], &batch))

@@ -27,7 +27,7 @@ int pb_cmd_init(pb_cli *cli, int argc, char **argv)
     int c, month = 4, rc;
     char *end;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -40,7 +40,7 @@ int pb_cmd_init(pb_cli *cli, int argc, char **argv)
         case 'h':
             return pb_msg_help(help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (optind != argc)

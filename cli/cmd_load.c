@@ -78,14 +78,14 @@ int pb_cmd_load(pb_cli *cli, int argc, char **argv)
     unsigned flags = 0;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "hn", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hn", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
         case 'n': flags |= PB_LOAD_DRY_RUN; break;
         case 'h': return pb_msg_help(load_help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (argc - optind != 2)
@@ -158,12 +158,12 @@ int pb_cmd_dump(pb_cli *cli, int argc, char **argv)
     pb_buf out = PB_BUF_INIT;
     pb_error err;
     const char *output = NULL;
-    FILE *f;
+    pb_cli_out dst;
     int c, rc;
 
     pb_budget_query_init(&q);
     pb_error_clear(&err);
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -175,7 +175,7 @@ int pb_cmd_dump(pb_cli *cli, int argc, char **argv)
         case 'o': output = optarg; break;
         case 'h': return pb_msg_help(dump_help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (argc - optind != 1)
@@ -197,17 +197,9 @@ int pb_cmd_dump(pb_cli *cli, int argc, char **argv)
         pb_buf_clear(&out);
         return pb_msg_error(&err);
     }
-    f = output != NULL ? fopen(output, "wb") : stdout;
-    if (f == NULL) {
-        rc = pb_msg_fail("%s: %s", output, strerror(errno));
-    } else {
-        rc = fwrite(out.data, 1, out.len, f) == out.len ? PB_EXIT_OK
-                                                         : PB_EXIT_DATA;
-        if (output != NULL && fclose(f) != 0)
-            rc = PB_EXIT_DATA;
-        if (rc != PB_EXIT_OK)
-            rc = pb_msg_fail("%s: %s", output != NULL ? output : "stdout",
-                             strerror(errno));
+    if ((rc = pb_cli_out_open(&dst, output)) == PB_EXIT_OK) {
+        pb_cli_out_write(&dst, out.data, out.len);
+        rc = pb_cli_out_close(&dst, true);
     }
     pb_buf_clear(&out);
     return rc;

@@ -67,7 +67,7 @@ int pb_cmd_period(pb_cli *cli, int argc, char **argv)
     int c, rc, fy;
     char ps[PB_PERIOD_STR_LEN];
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -75,7 +75,7 @@ int pb_cmd_period(pb_cli *cli, int argc, char **argv)
         case 'y': fy_text = optarg; break;
         case 'h': return pb_msg_help(help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (optind >= argc)

@@ -95,7 +95,7 @@ static int list_command(pb_cli *cli, int argc, char **argv, int what)
     pb_error err;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -107,7 +107,7 @@ static int list_command(pb_cli *cli, int argc, char **argv, int what)
             break;
         case 'h': return pb_msg_help(helps[what]);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (argc - optind != 1 || strcmp(argv[optind], "list") != 0)

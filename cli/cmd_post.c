@@ -132,7 +132,7 @@ int pb_cmd_post(pb_cli *cli, int argc, char **argv)
     int c, rc;
 
     memset(&ctx, 0, sizeof ctx);
-    while ((c = getopt_long(argc, argv, "hp:n", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hp:n", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -149,7 +149,7 @@ int pb_cmd_post(pb_cli *cli, int argc, char **argv)
         case 'h': free(postings); return pb_msg_help(post_help);
         default:
             free(postings);
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (npostings > 0 || date != NULL || desc != NULL) {
@@ -260,7 +260,7 @@ int pb_cmd_reverse(pb_cli *cli, int argc, char **argv)
     int64_t id, new_id = 0, batch;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -268,7 +268,7 @@ int pb_cmd_reverse(pb_cli *cli, int argc, char **argv)
         case 'd': date_text = optarg; break;
         case 'h': return pb_msg_help(reverse_help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (argc - optind != 1 || parse_id(argv[optind], &id) != 0)
@@ -316,12 +316,12 @@ int pb_cmd_show(pb_cli *cli, int argc, char **argv)
     int64_t id = 0;
     int c, rc = PB_EXIT_OK, i;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         if (c == 'h')
             return pb_msg_help(show_help);
-        return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+        return pb_cli_bad_option(cli, c, argv[optind - 1]);
     }
     if (optind == argc)
         return pb_msg_usage(cli, "give at least one entry id");

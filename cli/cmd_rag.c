@@ -109,7 +109,7 @@ static int set(pb_cli *cli, int argc, char **argv)
     rule.is_default = false;
     pb_error_clear(&err);
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -143,7 +143,7 @@ static int set(pb_cli *cli, int argc, char **argv)
             rc = pb_msg_help(help);
             goto done;
         default:
-            rc = pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            rc = pb_cli_bad_option(cli, c, argv[optind - 1]);
             break;
         }
         if (rc != PB_EXIT_OK)
@@ -247,7 +247,7 @@ static int show(pb_cli *cli, int argc, char **argv)
 
     pb_error_clear(&err);
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -259,7 +259,7 @@ static int show(pb_cli *cli, int argc, char **argv)
             break;
         case 'h': return pb_msg_help(help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (optind < argc)
@@ -337,14 +337,14 @@ static int history(pb_cli *cli, int argc, char **argv)
 
     pb_error_clear(&err);
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
         case 'p': pool = optarg; break;
         case 'h': return pb_msg_help(help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (optind < argc)

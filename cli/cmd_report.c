@@ -14,12 +14,9 @@
  * report.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "ledger/suggest.h"
@@ -201,52 +198,6 @@ static const report_def *find_report(const pb_cli *cli, const char *name)
     return NULL;
 }
 
-/* Writes data to path all or nothing: a temporary file beside it, synced,
- * then renamed over it.  Prints the error; returns the exit status. */
-static int write_output(const char *path, const pb_buf *data)
-{
-    const char *slash = strrchr(path, '/');
-    pb_buf tmp = PB_BUF_INIT;
-    size_t off = 0;
-    mode_t mask;
-    int fd, e = 0;
-
-    if (slash != NULL)
-        pb_buf_printf(&tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path,
-                      slash + 1);
-    else
-        pb_buf_printf(&tmp, ".%s.XXXXXX", path);
-    fd = mkstemp(tmp.data);
-    if (fd < 0) {
-        e = errno;
-        pb_buf_clear(&tmp);
-        return pb_msg_fail("%s: %s", path, strerror(e));
-    }
-    /* mkstemp makes 0600; a report is an ordinary file (0666 & ~umask). */
-    mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0)
-        e = errno;
-    while (e == 0 && off < data->len) {
-        ssize_t n = write(fd, data->data + off, data->len - off);
-
-        if (n < 0 && errno != EINTR)
-            e = errno;
-        else if (n > 0)
-            off += (size_t)n;
-    }
-    if (e == 0 && fsync(fd) != 0)
-        e = errno;
-    if (close(fd) != 0 && e == 0)
-        e = errno;
-    if (e == 0 && rename(tmp.data, path) != 0)
-        e = errno;
-    if (e != 0)
-        unlink(tmp.data);
-    pb_buf_clear(&tmp);
-    return e != 0 ? pb_msg_fail("%s: %s", path, strerror(e)) : PB_EXIT_OK;
-}
-
 static int refuse(const pb_cli *cli, const char *opt)
 {
     return pb_msg_usage(cli, "this report does not take %s (see --help)", opt);
@@ -327,7 +278,7 @@ int pb_cmd_report(pb_cli *cli, int argc, char **argv)
     pb_report_opts_init(&o);
     pb_error_clear(&err);
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (pb_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -430,7 +381,7 @@ int pb_cmd_report(pb_cli *cli, int argc, char **argv)
             pb_msg_help(def->help);
             return pb_msg_help(common_help);
         default:
-            return pb_msg_usage(cli, "unknown option '%s'", argv[optind - 1]);
+            return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
     if (optind < argc && (def->opts & OPT_ACCOUNT) && o.account == NULL)
@@ -462,14 +413,13 @@ int pb_cmd_report(pb_cli *cli, int argc, char **argv)
     if (t != NULL && (rc == PB_OK || output == NULL)) {
         int wrc;
 
+        pb_cli_out dst;
+
         pb_report_render(&out, t, fmt);
-        if (output != NULL) {
-            wrc = write_output(output, &out);
-        } else {
-            wrc = fwrite(out.data, 1, out.len, stdout) == out.len &&
-                          fflush(stdout) == 0
-                      ? PB_EXIT_OK
-                      : pb_msg_fail("standard output: %s", strerror(errno));
+        wrc = pb_cli_out_open(&dst, output);
+        if (wrc == PB_EXIT_OK) {
+            pb_cli_out_write(&dst, out.data, out.len);
+            wrc = pb_cli_out_close(&dst, true);
         }
         if (wrc != PB_EXIT_OK) {
             rc = wrc;

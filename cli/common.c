@@ -1,14 +1,23 @@
 /*
  * common.c - helpers every command uses: opening the book, finishing a
- * write transaction, reading option values.
+ * write transaction, reading option values and input, writing output.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "ledger/journal.h"
+
+int pb_cli_bad_option(const pb_cli *cli, int c, const char *arg)
+{
+    if (c == ':')
+        return pb_msg_usage(cli, "option '%s' needs a value", arg);
+    return pb_msg_usage(cli, "unknown option '%s'", arg);
+}
 
 int pb_cli_open(const pb_cli *cli, pb_book **out, unsigned flags)
 {
@@ -105,8 +114,8 @@ int pb_cli_read_input(const char *path, pb_buf *out)
 
         if (stat(path, &sb) != 0)
             return pb_msg_fail("%s: %s", path, strerror(errno));
-        if (!S_ISREG(sb.st_mode))
-            return pb_msg_fail("%s: not a regular file", path);
+        if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode))
+            return pb_msg_fail("%s: not a regular file or a pipe", path);
         f = fopen(path, "rb");
         if (f == NULL)
             return pb_msg_fail("%s: %s", path, strerror(errno));
@@ -120,6 +129,90 @@ int pb_cli_read_input(const char *path, pb_buf *out)
         return pb_msg_fail("%s: %s", path != NULL ? path : "stdin",
                            strerror(e));
     return PB_EXIT_OK;
+}
+
+int pb_cli_out_open(pb_cli_out *o, const char *path)
+{
+    const char *slash;
+    pb_buf tmp = PB_BUF_INIT;
+    mode_t mask;
+    int fd, e;
+
+    o->f = stdout;
+    o->path = NULL;
+    o->tmp = NULL;
+    o->err = 0;
+    if (path == NULL || strcmp(path, "-") == 0)
+        return PB_EXIT_OK;
+    slash = strrchr(path, '/');
+    if (slash != NULL)
+        pb_buf_printf(&tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path,
+                      slash + 1);
+    else
+        pb_buf_printf(&tmp, ".%s.XXXXXX", path);
+    fd = mkstemp(tmp.data);
+    if (fd < 0) {
+        e = errno;
+        pb_buf_clear(&tmp);
+        return pb_msg_fail("%s: %s", path, strerror(e));
+    }
+    /* mkstemp makes 0600; an output is an ordinary file (0666 & ~umask). */
+    mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0 || (o->f = fdopen(fd, "wb")) == NULL) {
+        e = errno;
+        close(fd);
+        unlink(tmp.data);
+        pb_buf_clear(&tmp);
+        o->f = stdout;
+        return pb_msg_fail("%s: %s", path, strerror(e));
+    }
+    o->path = path;
+    o->tmp = tmp.data; /* the buffer's memory is now o's */
+    return PB_EXIT_OK;
+}
+
+void pb_cli_out_write(pb_cli_out *o, const void *p, size_t n)
+{
+    if (fwrite(p, 1, n, o->f) != n && o->err == 0)
+        o->err = errno != 0 ? errno : EIO;
+}
+
+/* The first write error of o's stream, or 0.  errno is only trusted from
+ * a write or flush that failed just now; an error flagged earlier by
+ * printf is EIO. */
+static int out_error(pb_cli_out *o)
+{
+    errno = 0;
+    if (fflush(o->f) != 0)
+        return o->err != 0 ? o->err : errno != 0 ? errno : EIO;
+    if (o->err != 0)
+        return o->err;
+    return ferror(o->f) ? EIO : 0;
+}
+
+int pb_cli_out_close(pb_cli_out *o, bool keep)
+{
+    int e = 0;
+
+    if (o->tmp == NULL) {
+        if (keep && (e = out_error(o)) != 0)
+            return pb_msg_fail("standard output: %s", strerror(e));
+        return PB_EXIT_OK;
+    }
+    if (keep && (e = out_error(o)) == 0 && fsync(fileno(o->f)) != 0)
+        e = errno;
+    if (fclose(o->f) != 0 && e == 0)
+        e = errno;
+    if (keep && e == 0 && rename(o->tmp, o->path) != 0)
+        e = errno;
+    if (!keep || e != 0)
+        unlink(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
+    o->f = stdout;
+    return keep && e != 0 ? pb_msg_fail("%s: %s", o->path, strerror(e))
+                          : PB_EXIT_OK;
 }
 
 /* A quoted value as the text format reads it back: \" and \\ escaped. */

@@ -83,15 +83,13 @@ int main(int argc, char **argv)
 
     cli.db = env != NULL && *env != '\0' ? env : "poolbook.db";
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': cli.db = optarg; break;
         case 'u': cli.user = optarg; break;
         case 'h': print_help(); return PB_EXIT_OK;
         case 'V': printf("poolbook %s\n", PB_VERSION); return PB_EXIT_OK;
-        default:
-            return pb_msg_usage(NULL, "unknown option '%s'",
-                                argv[optind - 1]);
+        default: return pb_cli_bad_option(NULL, c, argv[optind - 1]);
         }
     }
     if (optind >= argc)
@@ -105,10 +103,17 @@ int main(int argc, char **argv)
             int sub_argc = argc - optind;
             char **sub_argv = argv + optind;
 
+            pb_cli_out out = {stdout, NULL, NULL, 0};
+            int rc;
+
             cli.cmd = commands[i].name;
             optind = 0; /* glibc: re-initialise for the new argv */
             opterr = 0;
-            return commands[i].run(&cli, sub_argc, sub_argv);
+            rc = commands[i].run(&cli, sub_argc, sub_argv);
+            /* Output that could not be written is a failure, though the
+             * command thought it done: a listing cut short by a full disk
+             * must not exit 0. */
+            return rc != PB_EXIT_OK ? rc : pb_cli_out_close(&out, true);
         }
     }
     pb_suggest_init(&sg, argv[optind]);

@@ -14,6 +14,7 @@
  */
 #include "ledger/export.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -567,6 +568,7 @@ typedef struct xstate {
     pb_book *b;
     pb_export_format fmt;
     FILE *f;
+    int werr; /* errno of the first failed write, or 0 */
     pb_buf out;
     xaccount *acc;     /* indexed by account id */
     size_t nacc;
@@ -586,7 +588,9 @@ static int parse_iso(const char *text, pb_date *out)
 static void flush(xstate *s, int force)
 {
     if (s->out.len >= FLUSH_AT || (force && s->out.len > 0)) {
-        fwrite(s->out.data, 1, s->out.len, s->f);
+        if (fwrite(s->out.data, 1, s->out.len, s->f) != s->out.len &&
+            s->werr == 0)
+            s->werr = errno != 0 ? errno : EIO;
         pb_buf_reset(&s->out);
     }
 }
@@ -959,8 +963,14 @@ int pb_export_book(pb_book *b, pb_export_format fmt, FILE *f, pb_error *err)
     }
     if (rc == PB_OK) {
         flush(&s, 1);
-        if (fflush(f) != 0 || ferror(f))
-            rc = pb_error_set(err, PB_EIO, "cannot write the export");
+        errno = 0;
+        if (fflush(f) != 0 && s.werr == 0)
+            s.werr = errno != 0 ? errno : EIO;
+        if (s.werr == 0 && ferror(f))
+            s.werr = EIO;
+        if (s.werr != 0)
+            rc = pb_error_set(err, PB_EIO, "cannot write the export: %s",
+                              strerror(s.werr));
     }
     if (own_tx)
         pb_book_rollback(b);
