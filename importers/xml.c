@@ -221,13 +221,16 @@ static int check_encoding(const char *name, const char *data, const char *p,
     return PB_EINVAL;
 }
 
-/* Scans a DOCTYPE from p (at "<!DOCTYPE") for entity declarations.  Sets
- * *after past its closing '>', or NULL if it does not end in the data. */
+/* Checks a DOCTYPE from p (at "<!DOCTYPE").  Finance exports never carry
+ * an internal subset, and only there can a document declare entities, so
+ * any subset is refused outright - scanning its declarations instead would
+ * have to follow their grammar exactly (a ']' or a quote inside a
+ * processing instruction must not end the scan early).  Sets *after past
+ * the closing '>', or NULL if it does not end in the data. */
 static int check_doctype(const char *name, const char *data, const char *p,
                          const char *end, const char **after, pb_error *err)
 {
     const char *q = p + 9;
-    int subset = 0;
 
     *after = NULL;
     while (q < end) {
@@ -237,25 +240,14 @@ static int check_doctype(const char *name, const char *data, const char *p,
             if (close == NULL)
                 return PB_OK;
             q = close + 1;
-        } else if (subset && starts(q, end, "<!--")) {
-            const char *close = find(q + 4, end, "-->");
-
-            if (close == NULL)
-                return PB_OK;
-            q = close + 3;
-        } else if (subset && starts_ci(q, end, "<!ENTITY")) {
-            return prolog_err(
-                name, data, q, err,
-                "the document's DOCTYPE declares entities; refused (entity "
-                "expansion can read local files or exhaust memory: XXE, "
-                "billion laughs)");
         } else if (*q == '[') {
-            subset = 1;
-            q++;
-        } else if (*q == ']') {
-            subset = 0;
-            q++;
-        } else if (*q == '>' && !subset) {
+            return prolog_err(name, data, q, err,
+                              "the document's DOCTYPE has an internal subset, "
+                              "where entities are declared; refused (entity "
+                              "expansion can read local files or exhaust "
+                              "memory: XXE, billion laughs; finance exports "
+                              "have no subset)");
+        } else if (*q == '>') {
             *after = q + 1;
             return PB_OK;
         } else {
@@ -687,6 +679,30 @@ static int eval_into(xml_reader *x, xmlNodePtr node, xmlXPathCompExprPtr comp,
     return PB_OK;
 }
 
+/* A record's subtree is expanded whole, so the reader's own check of each
+ * node it visits never sees inside it: an entity reference there (from a
+ * DTD the prolog check let through) is refused here, before any XPath
+ * could expand it into a value. */
+static int refuse_entity_refs(xml_reader *x, xmlNodePtr top, pb_error *err)
+{
+    xmlNodePtr n = top->children;
+
+    while (n != NULL && n != top) {
+        if (n->type == XML_ENTITY_REF_NODE)
+            return xfail(x, err, xmlGetLineNo(n),
+                         "the document uses an entity reference; refused");
+        if (n->children != NULL && n->type == XML_ELEMENT_NODE) {
+            n = n->children;
+            continue;
+        }
+        while (n != top && n->next == NULL)
+            n = n->parent;
+        if (n != top)
+            n = n->next;
+    }
+    return PB_OK;
+}
+
 /* Expands the current element and evaluates `n` expressions into
  * values[0..n). */
 static int expand(xml_reader *x, xmlXPathCompExprPtr *comps,
@@ -699,6 +715,8 @@ static int expand(xml_reader *x, xmlXPathCompExprPtr *comps,
 
     if (node == NULL)
         return parse_failed(x, err);
+    if ((rc = refuse_entity_refs(x, node, err)) != PB_OK)
+        return rc;
     if (x->xp == NULL) {
         x->xp = xmlXPathNewContext(node->doc);
         if (x->xp == NULL)

@@ -815,8 +815,9 @@ static void test_camt053__attacks_refused(void **state)
     t0 = clock();
     got = import_err(xxe, CAMT);
     assert_true(clock() - t0 < CLOCKS_PER_SEC);
-    assert_non_null(strstr(got, ":2: the document's DOCTYPE declares "
-                                "entities; refused"));
+    assert_non_null(strstr(got, ":2: the document's DOCTYPE has an internal "
+                                "subset, where entities are declared; "
+                                "refused"));
     assert_null(strstr(got, marker));
     assert_unchanged(&before);
     assert_false(book_contains(marker));
@@ -824,7 +825,8 @@ static void test_camt053__attacks_refused(void **state)
         t0 = clock();
         got = import_err(samples[i], CAMT);
         assert_true(clock() - t0 < CLOCKS_PER_SEC);
-        assert_non_null(strstr(got, "declares entities; refused"));
+        assert_non_null(strstr(got, "has an internal subset, where entities "
+                                    "are declared; refused"));
         assert_unchanged(&before);
     }
     unlink(secret);

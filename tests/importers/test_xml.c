@@ -363,10 +363,21 @@ static const prolog_case prologs[] = {
       "<!-- c --><?pi x?>\n<!DOCTYPE a SYSTEM \"a.dtd\">\n<a/>",
       NULL),
     P("<?xml version='1.0' encoding='US-ASCII'?><a/>", NULL),
+    /* Any internal subset is refused, entities declared or not. */
     P("<!DOCTYPE a [ <!-- <!ENTITY in a comment> --> <!ELEMENT a ANY> ]>"
       "<a/>",
-      NULL),
-    P("<!DOCTYPE a [ <!ATTLIST a x CDATA \"<!ENTITY\"> ]><a/>", NULL),
+      "p.xml:1: " "the document's DOCTYPE has an internal subset, where entities are "
+      "declared; refused (entity expansion can read local files or exhaust "
+      "memory: XXE, billion laughs; finance exports have no subset)"),
+    P("<!DOCTYPE a SYSTEM \"x]>\" [ <!ATTLIST a x CDATA \"\"> ]><a/>",
+      "p.xml:1: " "the document's DOCTYPE has an internal subset, where entities are "
+      "declared; refused (entity expansion can read local files or exhaust "
+      "memory: XXE, billion laughs; finance exports have no subset)"),
+    /* A ']' in a processing instruction does not end the subset early. */
+    P("<!DOCTYPE a [<?x ]?><!ENTITY e \"big\">]><a>&e;</a>",
+      "p.xml:1: " "the document's DOCTYPE has an internal subset, where entities are "
+      "declared; refused (entity expansion can read local files or exhaust "
+      "memory: XXE, billion laughs; finance exports have no subset)"),
     P("\xFE\xFF\x00<\x00a", "p.xml:1: UTF-16 XML is not read; save it as "
                             "UTF-8"),
     P("<\x00?\x00x\x00", "p.xml:1: UTF-16 XML is not read; save it as "
@@ -384,17 +395,17 @@ static const prolog_case prologs[] = {
       "XML is read (save or export it as UTF-8)"),
     P("<?xml version=\"1.0\"?>\n<!DOCTYPE a [\n<!ENTITY x SYSTEM "
       "\"file:///etc/passwd\">\n]>\n<a>&x;</a>",
-      "p.xml:3: the document's DOCTYPE declares entities; refused (entity "
-      "expansion can read local files or exhaust memory: XXE, billion "
-      "laughs)"),
+      "p.xml:2: " "the document's DOCTYPE has an internal subset, where entities are "
+      "declared; refused (entity expansion can read local files or exhaust "
+      "memory: XXE, billion laughs; finance exports have no subset)"),
     P("<!DOCTYPE a [<!ENTITY % p SYSTEM \"http://example.org/x\"> %p;]><a/>",
-      "p.xml:1: the document's DOCTYPE declares entities; refused (entity "
-      "expansion can read local files or exhaust memory: XXE, billion "
-      "laughs)"),
+      "p.xml:1: " "the document's DOCTYPE has an internal subset, where entities are "
+      "declared; refused (entity expansion can read local files or exhaust "
+      "memory: XXE, billion laughs; finance exports have no subset)"),
     P("<!doctype a [<!entity x \"y\">]><a/>",
-      "p.xml:1: the document's DOCTYPE declares entities; refused (entity "
-      "expansion can read local files or exhaust memory: XXE, billion "
-      "laughs)"),
+      "p.xml:1: " "the document's DOCTYPE has an internal subset, where entities are "
+      "declared; refused (entity expansion can read local files or exhaust "
+      "memory: XXE, billion laughs; finance exports have no subset)"),
 };
 
 static void test_xml_prolog__refusals(void **state)
@@ -466,10 +477,11 @@ static void test_xml_attack__xxe_reads_nothing(void **state)
     t0 = clock();
     got = dump_with(ROWS, doc, strlen(doc), NULL);
     assert_true(clock() - t0 < CLOCKS_PER_SEC);
-    assert_string_equal(got, "error: in.xml:2: the document's DOCTYPE "
-                             "declares entities; refused (entity expansion "
-                             "can read local files or exhaust memory: XXE, "
-                             "billion laughs)");
+    assert_string_equal(got, "error: in.xml:2: the document's DOCTYPE has "
+                             "an internal subset, where entities are "
+                             "declared; refused (entity expansion can read "
+                             "local files or exhaust memory: XXE, billion "
+                             "laughs; finance exports have no subset)");
     assert_null(strstr(got, marker));
     unlink(secret);
     free(secret);
@@ -507,10 +519,11 @@ static void test_xml_attack__billion_laughs_and_quadratic(void **state)
     t0 = clock();
     got = dump_with(ROWS, doc.data, doc.len, NULL);
     assert_true(clock() - t0 < CLOCKS_PER_SEC);
-    assert_string_equal(got, "error: in.xml:3: the document's DOCTYPE "
-                             "declares entities; refused (entity expansion "
-                             "can read local files or exhaust memory: XXE, "
-                             "billion laughs)");
+    assert_string_equal(got, "error: in.xml:2: the document's DOCTYPE has "
+                             "an internal subset, where entities are "
+                             "declared; refused (entity expansion can read "
+                             "local files or exhaust memory: XXE, billion "
+                             "laughs; finance exports have no subset)");
     pb_buf_reset(&doc);
     pb_buf_puts(&doc, "<!DOCTYPE Rows [<!ENTITY a \"");
     for (i = 0; i < 50000; i++)
@@ -522,10 +535,11 @@ static void test_xml_attack__billion_laughs_and_quadratic(void **state)
     t0 = clock();
     got = dump_with(ROWS, doc.data, doc.len, NULL);
     assert_true(clock() - t0 < CLOCKS_PER_SEC);
-    assert_string_equal(got, "error: in.xml:1: the document's DOCTYPE "
-                             "declares entities; refused (entity expansion "
-                             "can read local files or exhaust memory: XXE, "
-                             "billion laughs)");
+    assert_string_equal(got, "error: in.xml:1: the document's DOCTYPE has "
+                             "an internal subset, where entities are "
+                             "declared; refused (entity expansion can read "
+                             "local files or exhaust memory: XXE, billion "
+                             "laughs; finance exports have no subset)");
     pb_buf_clear(&doc);
 }
 
@@ -549,7 +563,7 @@ static void test_xml_attack__fixtures(void **state)
         assert_int_equal(pb_xml_open(&rd, files[i], "f.xml", r, NULL, &err),
                          PB_EINVAL);
         assert_null(rd);
-        assert_non_null(strstr(err.msg, "declares entities"));
+        assert_non_null(strstr(err.msg, "internal subset, where entities are declared"));
     }
     pb_rules_free(r);
 }
