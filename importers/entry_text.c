@@ -6,6 +6,7 @@
  * error always names the line and column where it is.
  */
 #include "importers/entry_text.h"
+#include "importers/text.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -257,16 +258,50 @@ static int parse_header(pb_entry *e, lexer *lx, pb_error *err)
     return PB_OK;
 }
 
+/* The text must be UTF-8 (a BOM, as Notepad writes, is skipped): text in
+ * another encoding would enter the hash chain as bytes that no report or
+ * export can show.  Sets *skip to the BOM's length. */
+static int check_encoding(const char *name, const char *text, size_t len,
+                          size_t *skip, pb_error *err)
+{
+    size_t bad, i, line = 1, col = 1;
+
+    if (pb_text_bom_check(text, len, skip, err) != PB_OK) {
+        pb_error_locate(err, name, 1, 0, NULL);
+        return PB_EINVAL;
+    }
+    text += *skip;
+    len -= *skip;
+    if (pb_text_utf8_valid(text, len, &bad))
+        return PB_OK;
+    for (i = 0; i < bad; i++) {
+        col++;
+        if (text[i] == '\n') {
+            line++;
+            col = 1;
+        }
+    }
+    pb_error_set(err, PB_EINVAL,
+                 "not UTF-8 (byte 0x%02X); save the file as UTF-8",
+                 (unsigned char)text[bad]);
+    pb_error_locate(err, name, (long)line, (long)col, NULL);
+    return PB_EINVAL;
+}
+
 int pb_entry_text_parse(const char *name, const char *text, size_t len,
                         pb_entry_text_fn fn, void *ud, pb_error *err)
 {
     const char *p = text, *end = text + len;
-    pb_entry *e = pb_entry_new();
+    pb_entry *e;
     long *lines = NULL;
-    size_t caplines = 0;
+    size_t caplines = 0, skip;
     int open = 0, rc = PB_OK;
     lexer lx;
 
+    if (check_encoding(name, text, len, &skip, err) != PB_OK)
+        return PB_EINVAL;
+    p += skip;
+    e = pb_entry_new();
     lx.name = name;
     lx.line = 0;
     while (p < end && rc == PB_OK) {
