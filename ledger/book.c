@@ -243,6 +243,20 @@ static int migrate(pb_book *b, int from, bool fresh, pb_error *err)
 
     if ((rc = exec_sql(b, "BEGIN IMMEDIATE", err)) != PB_OK)
         return rc;
+    /* Another process may have upgraded the book while this one waited
+     * for the write lock: start from the version the book has now. */
+    if ((rc = pragma_int(b, "PRAGMA user_version", &v, err)) != PB_OK)
+        goto fail;
+    if (v > SCHEMA_VERSION) {
+        rc = pb_error_set(err, PB_EVERSION,
+                          "%s: written by a newer poolbook (schema version "
+                          "%d; this program knows up to %d); upgrade "
+                          "poolbook",
+                          b->path, v, SCHEMA_VERSION);
+        goto fail;
+    }
+    if (v > from)
+        from = v;
     for (v = from; v < SCHEMA_VERSION; v++) {
         if ((rc = exec_sql(b, migrations[v], err)) != PB_OK)
             goto fail;

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -252,6 +254,65 @@ static void test_book_open__refuses_a_newer_schema_version(void **state)
     /* And the same for a much newer one, read-only too. */
     assert_int_equal(pb_book_open(&b2, path, PB_BOOK_READONLY, &err),
                      PB_EVERSION);
+    pbt_path_remove(path);
+}
+
+/* Two officers open a book an upgrade left one schema version behind:
+ * the second to get the write lock must find it upgraded already, not
+ * run the migration again (which would fail, "table already exists").
+ * Here the "first" is a raw connection holding the lock while it bumps
+ * the version; the second, a child process, reads the old version and
+ * then queues on the lock. */
+static void test_book_open__upgrade_waits_for_a_concurrent_one(void **state)
+{
+    char *path;
+    pb_book *b = pbt_book_new(&path);
+    int version = pb_book_schema_version(), status;
+    struct timespec pause = {0, 300 * 1000 * 1000};
+    sqlite3 *db;
+    char sql[64];
+    int go[2];
+    pid_t pid;
+
+    (void)state;
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version - 1);
+    pbt_exec(b, sql);
+    pb_book_close(b);
+    /* Fork before any connection is open: SQLite's locks do not survive
+     * a fork, so the child opens the book only once told to. */
+    assert_int_equal(pipe(go), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        pb_book *b2;
+        pb_error err;
+        char c;
+        int rc;
+
+        close(go[1]);
+        if (read(go[0], &c, 1) != 1)
+            _exit(2);
+        rc = pb_book_open(&b2, path, 0, &err);
+        if (rc != PB_OK)
+            fprintf(stderr, "child: %s\n", err.msg);
+        else
+            pb_book_close(b2);
+        _exit(rc == PB_OK ? 0 : 1);
+    }
+    close(go[0]);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(write(go[1], "x", 1), 1);
+    close(go[1]);
+    nanosleep(&pause, NULL); /* the child reads version - 1, then waits */
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
     pbt_path_remove(path);
 }
 
@@ -834,6 +895,7 @@ int main(void)
             test_book_open__refuses_an_empty_file_and_leaves_it_empty),
         cmocka_unit_test(test_book_open__refuses_another_programs_sqlite_file),
         cmocka_unit_test(test_book_open__refuses_a_newer_schema_version),
+        cmocka_unit_test(test_book_open__upgrade_waits_for_a_concurrent_one),
         cmocka_unit_test(test_book_open__refuses_a_directory),
         cmocka_unit_test(test_book_open__reopen_keeps_contents_and_settings),
         cmocka_unit_test(test_book_open__readonly_reads_but_cannot_write),
