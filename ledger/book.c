@@ -648,13 +648,22 @@ int pb_book_set_fy_start(pb_book *b, int month, pb_error *err)
                             month);
     if (own && (rc = pb_book_begin(b, err)) != PB_OK)
         return rc;
-    rc = pb_book_prepare(b, &st, "SELECT EXISTS (SELECT 1 FROM entry)", err);
+    /* Periods (P1 = the start month), budget months and forecasts are all
+     * counted from the start: once any is recorded it cannot move. */
+    rc = pb_book_prepare(b, &st,
+                         "SELECT EXISTS (SELECT 1 FROM entry)"
+                         " OR EXISTS (SELECT 1 FROM period_log)"
+                         " OR EXISTS (SELECT 1 FROM budget_change)"
+                         " OR EXISTS (SELECT 1 FROM virement)"
+                         " OR EXISTS (SELECT 1 FROM forecast)",
+                         err);
     if (rc == PB_OK) {
         rc = pb_stmt_step(st, err);
         if (rc == PB_ROW && pb_stmt_int(st, 0) != 0)
             rc = pb_error_set(err, PB_EREFUSED,
                               "the start of the financial year cannot change "
-                              "once entries are posted");
+                              "once entries, period closes, budgets or "
+                              "forecasts are recorded");
         else if (rc == PB_ROW)
             rc = PB_OK;
         pb_stmt_release(st);

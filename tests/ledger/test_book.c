@@ -34,6 +34,7 @@
 #include "ledger/book_int.h"
 #include "ledger/dim.h"
 #include "ledger/journal.h"
+#include "ledger/period.h"
 #include "tests/support/support.h"
 
 static int mode_of(const char *path)
@@ -647,7 +648,8 @@ static void test_book_fy_start__set_until_entries_exist(void **state)
     assert_int_equal(pb_book_set_fy_start(b, 4, &err), PB_OK);
     pbt_post_ok(b, "2024-09-30 Fees; 5000 10.00; 1000");
     assert_int_equal(pb_book_set_fy_start(b, 1, &err), PB_EREFUSED);
-    assert_non_null(strstr(err.msg, "once entries are posted"));
+    assert_non_null(strstr(err.msg, "once entries, period closes, budgets or "
+                                    "forecasts are recorded"));
     assert_int_equal(pb_book_fy_start(b), 4);
     assert_int_equal(pb_book_meta_get(b, "fy_start_month", &v, &err), PB_OK);
     assert_string_equal(pb_buf_str(&v), "4");
@@ -657,6 +659,23 @@ static void test_book_fy_start__set_until_entries_exist(void **state)
     assert_true(pb_book_in_write_tx(b));
     assert_int_equal(pb_book_commit(b, &err), PB_OK);
     pb_buf_clear(&v);
+    pbt_book_done(b, path);
+}
+
+/* A period closed before anything is posted pins the start as well: the
+ * close names "2024-25 P06", which would mean another month after it. */
+static void test_book_fy_start__pinned_by_a_period_close(void **state)
+{
+    char *path;
+    pb_book *b = pbt_book_new(&path);
+    pb_error err;
+
+    (void)state;
+    assert_int_equal(pb_book_begin(b, &err), PB_OK);
+    assert_int_equal(pb_period_close(b, 202406, "month end", &err), PB_OK);
+    assert_int_equal(pb_book_commit(b, &err), PB_OK);
+    assert_int_equal(pb_book_set_fy_start(b, 1, &err), PB_EREFUSED);
+    assert_int_equal(pb_book_fy_start(b), 4);
     pbt_book_done(b, path);
 }
 
@@ -911,6 +930,7 @@ int main(void)
         /* 3. settings */
         cmocka_unit_test(test_book_meta__get_set_and_missing),
         cmocka_unit_test(test_book_fy_start__set_until_entries_exist),
+        cmocka_unit_test(test_book_fy_start__pinned_by_a_period_close),
         cmocka_unit_test(test_book_user__from_environment_or_set),
         /* 4. transactions */
         cmocka_unit_test(
