@@ -39,7 +39,11 @@ pb_date pb_date_from_ymd(int y, int m, int d)
 {
     int era, yoe, doy, doe;
 
-    assert(pb_date_valid_ymd(y, m, d));
+    /* Dates derived from accepted ones (the day after a year ending in
+     * 2199, the start of the year before 1900) fall one year outside the
+     * accepted range; the arithmetic holds for any year. */
+    assert(y >= PB_YEAR_MIN - 1 && y <= PB_YEAR_MAX + 1 && m >= 1 &&
+           m <= 12 && d >= 1 && d <= pb_date_days_in_month(y, m));
     y -= m <= 2;
     era = (y >= 0 ? y : y - 399) / 400;
     yoe = y - era * 400;

@@ -44,7 +44,8 @@ typedef enum pb_date_format {
 } pb_date_format;
 
 bool pb_date_valid_ymd(int y, int m, int d);
-/* y-m-d must be valid (assert). */
+/* y-m-d must be a real day of a year in PB_YEAR_MIN - 1 .. PB_YEAR_MAX + 1
+ * (assert): one year either side, for dates derived from accepted ones. */
 pb_date pb_date_from_ymd(int y, int m, int d);
 void pb_date_to_ymd(pb_date date, int *y, int *m, int *d);
 int pb_date_days_in_month(int y, int m);

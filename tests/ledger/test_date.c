@@ -315,6 +315,14 @@ static void test_fy__first_and_last_day(void **state)
     assert_int_equal(pb_fy_first_day(2024, 1), ymd(2024, 1, 1));
     assert_int_equal(pb_fy_last_day(2024, 1), ymd(2024, 12, 31));
     assert_int_equal(pb_fy_last_day(2023, 3), ymd(2024, 2, 29));
+    /* At the edges of the accepted years the year's bounds fall outside
+     * them (2200-03-31, 1899-04-01) and are still computed: counted in
+     * days from dates inside (April to March, 2200 not a leap year; April
+     * to December 1899). */
+    assert_int_equal(pb_fy_last_day(2199, 4) - ymd(2199, 4, 1), 364);
+    assert_int_equal(pb_period_last_day(219912, 4) - ymd(2199, 12, 31), 90);
+    assert_int_equal(ymd(1900, 1, 1) - pb_fy_first_day(1899, 4), 275);
+    assert_int_equal(pb_fy_of_date(ymd(1900, 1, 15), 4), 1899);
 }
 
 static void test_fy__names(void **state)
