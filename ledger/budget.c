@@ -373,7 +373,7 @@ static int base_as_at(pb_book *b, int64_t line, pb_date date, base_state *s,
 int pb_budget_set(pb_book *b, const pb_budget_def *def, int64_t batch_id,
                   pb_put_result *out, pb_error *err)
 {
-    int64_t amount, months[PB_MONTHS], delta[PB_MONTHS], line = 0;
+    int64_t amount, change, months[PB_MONTHS], delta[PB_MONTHS], line = 0;
     char eff[PB_DATE_ISO_LEN];
     pb_buf key = PB_BUF_INIT;
     base_state s;
@@ -391,7 +391,14 @@ int pb_budget_set(pb_book *b, const pb_budget_def *def, int64_t batch_id,
         goto done;
     same = s.changes > 0 && s.amount == amount;
     for (i = 0; i < PB_MONTHS; i++) {
-        delta[i] = months[i] - s.months[i];
+        if (__builtin_sub_overflow(months[i], s.months[i], &delta[i])) {
+            rc = pb_error_set(err, PB_ERANGE,
+                              "the change to month %d of the budget is too "
+                              "large to store",
+                              i + 1);
+            pb_error_locate(err, NULL, 0, 0, month_fields[i]);
+            goto done;
+        }
         same = same && delta[i] == 0;
     }
     if (same) {
@@ -418,8 +425,16 @@ int pb_budget_set(pb_book *b, const pb_budget_def *def, int64_t batch_id,
         pb_error_locate(err, NULL, 0, 0, "effective");
         goto done;
     }
-    rc = insert_change(b, line, "adjustment", def->effective,
-                       amount - s.amount, delta, 0, batch_id, def->note, err);
+    if (__builtin_sub_overflow(amount, s.amount, &change)) {
+        rc = pb_error_set(err, PB_ERANGE,
+                          "the change to the budget of %s is too large to "
+                          "store",
+                          pb_buf_str(&key));
+        pb_error_locate(err, NULL, 0, 0, "amount");
+        goto done;
+    }
+    rc = insert_change(b, line, "adjustment", def->effective, change, delta,
+                       0, batch_id, def->note, err);
     if (rc == PB_OK && out != NULL)
         *out = PB_PUT_UPDATED;
 done:

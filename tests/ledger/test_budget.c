@@ -497,6 +497,24 @@ static void test_budget_set__never_rewritten_back_in_time(void **state)
     assert_int_equal(pbt_int(f->b, "SELECT count(*) FROM budget_change"), 1);
 }
 
+/* Pence are int64: a change from near the most negative budget to near the
+ * most positive does not fit, and is refused rather than wrapped. */
+static void test_budget_set__change_too_large_is_refused(void **state)
+{
+    fixture *f = *state;
+    pb_put_result r;
+
+    assert_int_equal(set_budget(f, &carers_nhs, "2024-04-01",
+                                "-90000000000000000.00", NULL, &r),
+                     PB_OK);
+    assert_int_equal(set_budget(f, &carers_nhs, "2024-10-01",
+                                "90000000000000000.00", NULL, &r),
+                     PB_ERANGE);
+    assert_non_null(strstr(f->err.msg, "too large to store"));
+    assert_string_equal(f->err.field, "amount");
+    assert_int_equal(pbt_int(f->b, "SELECT count(*) FROM budget_change"), 1);
+}
+
 static void test_budget_set__months_must_sum_to_the_amount(void **state)
 {
     fixture *f = *state;
@@ -871,6 +889,7 @@ int main(void)
         T(test_budget_set__first_is_original_then_unchanged),
         T(test_budget_set__later_change_is_an_adjustment),
         T(test_budget_set__never_rewritten_back_in_time),
+        T(test_budget_set__change_too_large_is_refused),
         T(test_budget_set__months_must_sum_to_the_amount),
         T(test_budget_set__key_refusals),
         T(test_budget_change__database_refuses_update_and_delete),
