@@ -632,9 +632,20 @@ static int check_reversals(ctx *c, pb_error *err)
                     (long long)id, (long long)of);
             continue;
         }
-        if ((rc = pb_journal_get(c->b, id, rev, err)) != PB_OK)
+        if ((rc = pb_journal_get(c->b, id, rev, err)) == PB_ECORRUPT) {
+            /* A damaged entry is a finding; the rest of the check goes on. */
+            problem(c, "reversal", id, "%s", err->msg);
+            rc = PB_OK;
+            continue;
+        }
+        if (rc != PB_OK)
             break;
-        if ((rc = pb_journal_get(c->b, of, orig, NULL)) == PB_ENOTFOUND) {
+        if ((rc = pb_journal_get(c->b, of, orig, err)) == PB_ECORRUPT) {
+            problem(c, "reversal", id, "%s", err->msg);
+            rc = PB_OK;
+            continue;
+        }
+        if (rc == PB_ENOTFOUND) {
             problem(c, "reversal", id,
                     "entry %lld claims to reverse entry %lld, which is "
                     "missing",
@@ -642,11 +653,8 @@ static int check_reversals(ctx *c, pb_error *err)
             rc = PB_OK;
             continue;
         }
-        if (rc != PB_OK) {
-            /* Read again to get the storage error's message. */
-            rc = pb_journal_get(c->b, of, orig, err);
+        if (rc != PB_OK)
             break;
-        }
         if (pb_entry_count(rev) != pb_entry_count(orig))
             ok = 0;
         for (j = 1; ok && j <= pb_entry_count(rev); j++) {

@@ -1263,8 +1263,11 @@ int pb_journal_get(pb_book *b, int64_t id, pb_entry *e, pb_error *err)
         const char *d = pb_stmt_text(st, 0);
         pb_date date;
 
-        if (pb_date_parse(&date, d, strlen(d), PB_DATE_ISO, err) != PB_OK)
-            rc = PB_ECORRUPT;
+        if (pb_date_parse(&date, d, strlen(d), PB_DATE_ISO, NULL) != PB_OK)
+            rc = pb_error_set(err, PB_ECORRUPT,
+                              "entry %lld: the stored date \"%s\" is not a "
+                              "date",
+                              (long long)id, d);
         else
             pb_entry_set_date(e, date);
         e->id = id;

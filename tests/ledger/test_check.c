@@ -675,6 +675,32 @@ static void test_check_run__reversal_of_a_missing_entry_is_a_problem(
     pbt_exec(f->b, "PRAGMA foreign_keys = ON");
 }
 
+/* A reversal whose stored date is no day (the schema's pattern lets
+ * 2024-02-30 through) is a finding about that entry, and the checks after
+ * the reversals still run: the damaged cache row below is found too. */
+static void test_check_run__reversal_with_an_impossible_date_is_a_problem(
+    void **state)
+{
+    fixture *f = *state;
+    pbt_check c;
+    int i;
+
+    drop_triggers(f);
+    pbt_exec(f->b, "UPDATE entry SET date = '2024-02-30' WHERE id = 5");
+    pbt_exec(f->b, "UPDATE balance SET debit = debit + 1 WHERE period ="
+                   " 202400 AND account_id = (SELECT id FROM account WHERE"
+                   " code = '1000')");
+    pbt_check_run(f->b, &c);
+    i = pbt_check_find(&c, "reversal", 5);
+    if (i < 0) {
+        print(&c);
+        fail_msg("no reversal problem for entry 5");
+    }
+    assert_non_null(strstr(c.p[i].detail, "entry 5: the stored date "
+                                          "\"2024-02-30\" is not a date"));
+    assert_true(pbt_check_find(&c, "cache", 0) >= 0);
+}
+
 static void test_check_run__dangling_reference_is_a_storage_problem(
     void **state)
 {
@@ -886,6 +912,7 @@ int main(void)
         T(test_check_run__dimension_of_the_wrong_kind_is_reported),
         T(test_check_run__reversal_that_does_not_negate_is_reported),
         T(test_check_run__reversal_of_a_missing_entry_is_a_problem),
+        T(test_check_run__reversal_with_an_impossible_date_is_a_problem),
         T(test_check_run__dangling_reference_is_a_storage_problem),
         T(test_check_run__posting_of_a_missing_entry_is_reported),
         T(test_check_run__callback_is_optional),
