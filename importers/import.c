@@ -335,6 +335,9 @@ typedef struct run {
     pb_buf group_tags;            /* its entry's tags: key NUL value NUL ... */
     pb_date group_date;
     int group_period;
+    long *posting_line; /* [i]: file line of the group's posting i (1..) */
+    size_t posting_cap, posting_noted;
+    bool in_group_post; /* post() is posting the group */
 } run;
 
 /* Locates an error at a mapped row: line, and "record N: " for XML. */
@@ -473,6 +476,11 @@ static int post(run *r, long first, long last, long line, pb_error *err)
     pb_entry_set_batch(r->e, r->batch);
     rc = pb_journal_post(r->book, r->e, &id, err);
     if (rc != PB_OK) {
+        size_t at = pb_entry_error_line(r->e);
+
+        /* A group's refusal about one posting: that row's line. */
+        if (r->in_group_post && at > 0 && at <= pb_entry_count(r->e))
+            line = r->posting_line[at];
         if (r->xml && err != NULL && err->file[0] == '\0') {
             char prefix[64];
 
@@ -620,7 +628,26 @@ static int close_group(run *r, pb_error *err)
         return rc;
     pb_entry_set_source_pos(r->e,
                             pos_text(r, r->group_first, r->group_last));
-    return post(r, r->group_first, r->group_last, r->group_line, err);
+    r->in_group_post = true;
+    rc = post(r, r->group_first, r->group_last, r->group_line, err);
+    r->in_group_post = false;
+    return rc;
+}
+
+/* Records `line` as the file line of the open group's postings that have
+ * none yet (those the row just added), for post() to locate a refusal. */
+static void note_posting_lines(run *r, long line)
+{
+    size_t n = pb_entry_count(r->e), i;
+
+    if (n >= r->posting_cap) {
+        r->posting_cap = (n + 1) * 2;
+        r->posting_line = pb_xrealloc(r->posting_line,
+                                      r->posting_cap * sizeof *r->posting_line);
+    }
+    for (i = r->posting_noted + 1; i <= n; i++)
+        r->posting_line[i] = line;
+    r->posting_noted = n;
 }
 
 /* Rows grouped into one entry per group-by value. */
@@ -656,6 +683,7 @@ static int group_row(run *r, const pb_mapped *m, pb_error *err)
             return rc;
         r->group_skipped = seen != 0;
         pb_buf_reset(&r->group_tags);
+        r->posting_noted = 0;
         if (!r->group_skipped) {
             size_t i;
 
@@ -685,6 +713,7 @@ static int group_row(run *r, const pb_mapped *m, pb_error *err)
         return PB_OK;
     }
     add_row(r, m, true);
+    note_posting_lines(r, m->line);
     res->rows_posted++;
     pb_amount_add(&res->posted_total, &res->posted_total, m->amount);
     if (!m->matched)
@@ -935,6 +964,7 @@ done:
     pb_buf_clear(&r.where);
     pb_buf_clear(&r.group);
     pb_buf_clear(&r.group_tags);
+    free(r.posting_line);
     pb_buf_clear(&data);
     pb_buf_clear(&kind);
     pb_buf_clear(&detail);
