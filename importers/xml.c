@@ -47,6 +47,7 @@
 typedef struct capture {
     char msg[PB_ERROR_MSG_MAX]; /* first error, one line */
     long line;
+    long column; /* 0: not known */
     int set;
 } capture;
 
@@ -67,6 +68,7 @@ static void capture_error(void *ud, xmlErrorPtr e)
         n--;
     c->msg[n] = '\0';
     c->line = e->line;
+    c->column = e->int2 > 0 ? e->int2 : 0; /* libxml2 keeps the column there */
     c->set = 1;
 }
 
@@ -501,6 +503,15 @@ static int xfail(xml_reader *x, pb_error *err, long line, const char *fmt, ...)
     return PB_EINVAL;
 }
 
+/* libxml2's own first error, at its line and column. */
+static int xfail_parser(xml_reader *x, pb_error *err)
+{
+    pb_error_set(err, PB_EINVAL, "XML is not well-formed: %s", x->cap.msg);
+    pb_error_locate(err, x->name, x->cap.line, x->cap.column, NULL);
+    x->done = -1;
+    return PB_EINVAL;
+}
+
 /* The reason the last libxml2 call failed. */
 static int parse_failed(xml_reader *x, pb_error *err)
 {
@@ -525,8 +536,7 @@ static int parse_failed(xml_reader *x, pb_error *err)
                      "the document ends before its elements are closed "
                      "(is the file truncated?)");
     if (x->cap.set)
-        return xfail(x, err, x->cap.line, "XML is not well-formed: %s",
-                     x->cap.msg);
+        return xfail_parser(x, err);
     return xfail(x, err, xmlTextReaderGetParserLineNumber(x->xr),
                  "XML is not well-formed");
 }

@@ -735,7 +735,7 @@ static void test_camt053__bad_samples(void **state)
                    EX "camt053-truncated.xml:109: the document ends before "
                       "its elements are closed (is the file truncated?)");
     assert_refused(EX "camt053-bad-utf8.xml", CAMT,
-                   EX "camt053-bad-utf8.xml:121: XML is not well-formed: "
+                   EX "camt053-bad-utf8.xml:121:32: XML is not well-formed: "
                       "Input is not proper UTF-8, indicate encoding ! Bytes: "
                       "0xA3 0x20 0x30 0x30");
 }

@@ -264,11 +264,11 @@ static void test_xml_errors__malformed(void **state)
                         "elements are closed (is the file truncated?)");
     /* mismatched tags */
     assert_string_equal(DUMP(ROWS, "<Rows>\n<Row><A>1</B></Row></Rows>"),
-                        "error: in.xml:2: XML is not well-formed: Opening "
+                        "error: in.xml:2:14: XML is not well-formed: Opening "
                         "and ending tag mismatch: A line 2 and B");
     /* a second root */
     assert_string_equal(DUMP(ROWS, "<Rows/>\n<Rows/>\n"),
-                        "error: in.xml:2: XML is not well-formed: Extra "
+                        "error: in.xml:2:1: XML is not well-formed: Extra "
                         "content at the end of the document");
     /* nothing but a comment; not XML after the first '<' */
     assert_string_equal(DUMP(ROWS, "<!-- nothing -->\n"),
@@ -279,12 +279,12 @@ static void test_xml_errors__malformed(void **state)
                         "document is empty or not well-formed");
     /* invalid UTF-8 in a record */
     assert_string_equal(DUMP(ROWS, "<Rows>\n<Row><X>\xA3</X></Row></Rows>"),
-                        "error: in.xml:2: XML is not well-formed: Input is "
+                        "error: in.xml:2:9: XML is not well-formed: Input is "
                         "not proper UTF-8, indicate encoding ! Bytes: 0xA3 "
                         "0x3C 0x2F 0x58");
     /* an undeclared entity */
     assert_string_equal(DUMP(ROWS, "<Rows><Row><X>&nbsp;</X></Row></Rows>"),
-                        "error: in.xml:1: XML is not well-formed: Entity "
+                        "error: in.xml:1:21: XML is not well-formed: Entity "
                         "'nbsp' not defined");
 }
 
@@ -493,7 +493,7 @@ static void test_xml_attack__reference_without_doctype(void **state)
 {
     (void)state;
     assert_string_equal(DUMP(ROWS, "<Rows><Row><X>&xxe;</X></Row></Rows>"),
-                        "error: in.xml:1: XML is not well-formed: Entity "
+                        "error: in.xml:1:20: XML is not well-formed: Entity "
                         "'xxe' not defined");
 }
 
