@@ -67,8 +67,34 @@ struct pb_entry {
 
 /* ---- entry building ---------------------------------------------------- */
 
+/* A pointer to use after the arena may have moved: s again if it is not
+ * in the arena, else where its bytes are once `mark` (taken before) is
+ * resolved.  For setters that intern two strings, either of which may be
+ * the entry's own (copying one tag to another posting). */
+typedef struct arena_mark {
+    const char *s;
+    size_t from; /* SIZE_MAX: not in the arena */
+} arena_mark;
+
+static arena_mark arena_mark_of(const pb_entry *e, const char *s)
+{
+    arena_mark m = {s, SIZE_MAX};
+
+    if (s != NULL && e->arena.data != NULL &&
+        (uintptr_t)s >= (uintptr_t)e->arena.data &&
+        (uintptr_t)s < (uintptr_t)(e->arena.data + e->arena.len))
+        m.from = (size_t)((uintptr_t)s - (uintptr_t)e->arena.data);
+    return m;
+}
+
+static const char *arena_resolve(const pb_entry *e, arena_mark m)
+{
+    return m.from == SIZE_MAX ? m.s : e->arena.data + m.from;
+}
+
 static size_t intern(pb_entry *e, const char *s)
 {
+    arena_mark m = arena_mark_of(e, s);
     size_t off, n;
 
     if (s == NULL || *s == '\0')
@@ -76,16 +102,9 @@ static size_t intern(pb_entry *e, const char *s)
     off = e->arena.len;
     n = strlen(s) + 1;
     /* A string from the arena itself (a reader's result passed back in)
-     * would move if the arena grows: copy it by offset. */
-    if (e->arena.data != NULL && (uintptr_t)s >= (uintptr_t)e->arena.data &&
-        (uintptr_t)s < (uintptr_t)(e->arena.data + e->arena.len)) {
-        size_t from = (size_t)((uintptr_t)s - (uintptr_t)e->arena.data);
-
-        pb_buf_reserve(&e->arena, n);
-        pb_buf_add(&e->arena, e->arena.data + from, n);
-        return off;
-    }
-    pb_buf_add(&e->arena, s, n);
+     * would move if the arena grows: grow first, then find it again. */
+    pb_buf_reserve(&e->arena, n);
+    pb_buf_add(&e->arena, arena_resolve(e, m), n);
     return off;
 }
 
@@ -157,8 +176,10 @@ void pb_entry_set_reference(pb_entry *e, const char *text)
 
 void pb_entry_set_source(pb_entry *e, const char *source, const char *ref)
 {
+    arena_mark r = arena_mark_of(e, ref);
+
     e->source = source != NULL ? intern(e, source) : NONE;
-    e->source_ref = ref != NULL ? intern(e, ref) : NONE;
+    e->source_ref = ref != NULL ? intern(e, arena_resolve(e, r)) : NONE;
 }
 
 void pb_entry_set_source_pos(pb_entry *e, const char *pos)
@@ -221,6 +242,7 @@ void pb_entry_add_tag(pb_entry *e, size_t line, const char *key,
                       const char *value)
 {
     jtag *t;
+    arena_mark v;
 
     assert(line <= e->n);
     if (e->ntags == e->captags) {
@@ -229,8 +251,9 @@ void pb_entry_add_tag(pb_entry *e, size_t line, const char *key,
     }
     t = &e->tags[e->ntags++];
     t->line = line;
+    v = arena_mark_of(e, value != NULL ? value : "");
     t->key = intern(e, key);
-    t->value = intern(e, value != NULL ? value : "");
+    t->value = intern(e, arena_resolve(e, v));
 }
 
 size_t pb_entry_count(const pb_entry *e) { return e->n; }

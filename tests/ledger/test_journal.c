@@ -271,6 +271,28 @@ static void test_entry__setters_take_strings_read_from_the_same_entry(
                         "Invoice 4711 for reablement, September");
     assert_string_equal(pb_entry_memo(f->e, 1), "Expenditure:Reablement");
     assert_string_equal(pb_entry_account(f->e, 41), "Expenditure:Reablement");
+    /* Two strings of the entry at once: interning the first may move the
+     * second (a tag copied to another posting, a source from its ref). */
+    pb_entry_add_tag(f->e, 1, "approved-by", "J. Smith, Head of Finance");
+    for (i = 0; i < 2000; i++) { /* enough growths for some to fall between */
+        size_t line;
+        const char *k, *v;
+
+        pb_entry_tag(f->e, pb_entry_tag_count(f->e) - 1, &line, &k, &v);
+        pb_entry_add_tag(f->e, 2 + (size_t)i % 39, k, v);
+        pb_entry_set_source(f->e, pb_entry_description(f->e),
+                            pb_entry_reference(f->e));
+    }
+    {
+        size_t line;
+        const char *k, *v;
+
+        pb_entry_tag(f->e, pb_entry_tag_count(f->e) - 1, &line, &k, &v);
+        assert_string_equal(k, "approved-by");
+        assert_string_equal(v, "J. Smith, Head of Finance");
+    }
+    assert_string_equal(pb_entry_source_ref(f->e),
+                        "Invoice 4711 for reablement, September");
     pb_amount_clear(&a);
 }
 
