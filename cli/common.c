@@ -93,11 +93,9 @@ int pb_cli_amount(const pb_cli *cli, const char *text, pb_amount *out)
 
 void pb_cli_money(FILE *f, const pb_amount *a, int width)
 {
-    pb_amount_style style = {2,    PB_UNITS_ONE, PB_ROUND_HALF_UP,
-                             true, false,        PB_NEG_MINUS};
     pb_buf buf = PB_BUF_INIT;
 
-    pb_amount_format(&buf, a, &style);
+    pb_amount_format_grouped(&buf, a);
     fprintf(f, "%*s", width, pb_buf_str(&buf));
     pb_buf_clear(&buf);
 }

@@ -466,14 +466,6 @@ static int read_amount(pb_engine *e, const pb_record *rec, pb_error *err)
 
 /* ---- statements ---------------------------------------------------------- */
 
-static void money(pb_buf *out, const pb_amount *a)
-{
-    pb_amount_style st = {2,    PB_UNITS_ONE, PB_ROUND_HALF_UP,
-                          true, false,        PB_NEG_MINUS};
-
-    pb_amount_format(out, a, &st);
-}
-
 static int balance_record(pb_engine *e, const pb_record *rec, pb_error *err)
 {
     const pb_rules *r = e->rules;
@@ -531,12 +523,12 @@ static int statement_end(pb_engine *e, const pb_record *rec, pb_error *err)
     }
     pb_amount_add(&e->part, &e->open, &e->stmt_sum);
     if (pb_amount_cmp(&e->part, &e->close) != 0) {
-        money(&a, &e->open);
-        money(&b, &e->stmt_sum);
-        money(&c, &e->part);
-        money(&d, &e->close);
+        pb_amount_format_grouped(&a, &e->open);
+        pb_amount_format_grouped(&b, &e->stmt_sum);
+        pb_amount_format_grouped(&c, &e->part);
+        pb_amount_format_grouped(&d, &e->close);
         pb_amount_sub(&e->part, &e->part, &e->close);
-        money(&f, &e->part);
+        pb_amount_format_grouped(&f, &e->part);
         rc = pb_error_set(err, PB_EINVAL,
                           "the entries do not reconcile with the balances: "
                           "opening %s + entries %s = %s, but the closing "

@@ -570,14 +570,6 @@ static int one_row(run *r, const pb_mapped *m, pb_error *err)
     return PB_OK;
 }
 
-static void money(pb_buf *out, const pb_amount *a)
-{
-    pb_amount_style st = {2,    PB_UNITS_ONE, PB_ROUND_HALF_UP,
-                          true, false,        PB_NEG_MINUS};
-
-    pb_amount_format(out, a, &st);
-}
-
 /* Posts the open group, refusing one whose rows do not balance. */
 static int close_group(run *r, pb_error *err)
 {
@@ -606,9 +598,9 @@ static int close_group(run *r, pb_error *err)
     if (!pb_amount_is_zero(&diff)) {
         pb_buf d = PB_BUF_INIT, c = PB_BUF_INIT, f = PB_BUF_INIT;
 
-        money(&d, &debit);
-        money(&c, &credit);
-        money(&f, &diff);
+        pb_amount_format_grouped(&d, &debit);
+        pb_amount_format_grouped(&c, &credit);
+        pb_amount_format_grouped(&f, &diff);
         pb_error_set(err, PB_EUNBALANCED,
                      "the rows grouped as \"%s\" (%s %s) do not balance: "
                      "debits %s, credits %s, difference %s",
@@ -815,9 +807,9 @@ static int check_total(run *r, const pb_amount *total, pb_error *err)
         return PB_OK;
     pb_amount_init(&diff);
     pb_amount_sub(&diff, total, want);
-    money(&a, total);
-    money(&b, want);
-    money(&c, &diff);
+    pb_amount_format_grouped(&a, total);
+    pb_amount_format_grouped(&b, want);
+    pb_amount_format_grouped(&c, &diff);
     pb_error_set(err, PB_EINVAL,
                  "the file's total is %s, but %s expects %s (difference "
                  "%s)",

@@ -1102,6 +1102,14 @@ void pb_amount_format(pb_buf *out, const pb_amount *a,
     mpz_clear(r);
 }
 
+void pb_amount_format_grouped(pb_buf *out, const pb_amount *a)
+{
+    static const pb_amount_style grouped = {
+        2, PB_UNITS_ONE, PB_ROUND_HALF_UP, true, false, PB_NEG_MINUS};
+
+    pb_amount_format(out, a, &grouped);
+}
+
 char *pb_amount_to_string(const pb_amount *a)
 {
     pb_buf b = PB_BUF_INIT;

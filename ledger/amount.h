@@ -237,6 +237,10 @@ typedef struct pb_amount_style {
 void pb_amount_format(pb_buf *out, const pb_amount *a,
                       const pb_amount_style *style);
 
+/* Grouped to the penny, rounded half-up, with a minus: "-1,234.56" - how
+ * messages and listings show money. */
+void pb_amount_format_grouped(pb_buf *out, const pb_amount *a);
+
 /* Canonical text into a fresh pb_buf-free string the caller frees. */
 char *pb_amount_to_string(const pb_amount *a);
 

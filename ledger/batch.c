@@ -62,23 +62,3 @@ int pb_batch_finish(pb_book *b, int64_t id, int64_t rows, int64_t entries,
                             (long long)id);
     return PB_OK;
 }
-
-int pb_batch_find_sha(pb_book *b, const char *sha256, const char *kind,
-                      int64_t *id_out, pb_error *err)
-{
-    pb_stmt *st;
-    int rc = pb_book_prepare(b, &st,
-                             "SELECT id FROM batch WHERE sha256 = ? AND"
-                             " status = 'done' AND substr(kind, 1,"
-                             " length(?2)) = ?2 ORDER BY id DESC LIMIT 1",
-                             err);
-
-    if (rc != PB_OK)
-        return rc;
-    pb_stmt_bind_text(st, 1, sha256);
-    pb_stmt_bind_text(st, 2, kind);
-    rc = pb_stmt_step(st, err);
-    *id_out = rc == PB_ROW ? pb_stmt_int(st, 0) : 0;
-    pb_stmt_release(st);
-    return rc < 0 ? rc : PB_OK;
-}

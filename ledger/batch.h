@@ -36,9 +36,5 @@ int pb_batch_begin(pb_book *b, const pb_batch_info *info, int64_t *id_out,
 /* Records the outcome and freezes the batch. */
 int pb_batch_finish(pb_book *b, int64_t id, int64_t rows, int64_t entries,
                     const char *note, pb_error *err);
-/* The newest finished batch with this input digest and kind prefix, or 0:
- * lets an importer say "already imported (batch 12)". */
-int pb_batch_find_sha(pb_book *b, const char *sha256, const char *kind,
-                      int64_t *id_out, pb_error *err);
 
 #endif

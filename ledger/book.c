@@ -223,14 +223,8 @@ static int pragma_int(pb_book *b, const char *sql, int *out, pb_error *err)
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_OK) {
-        if ((rc & 0xff) == SQLITE_NOTADB)
-            return pb_error_set(err, PB_EVERSION,
-                                "%s: not a poolbook book (not an SQLite "
-                                "database)",
-                                b->path);
+    if (rc != SQLITE_OK)
         return db_error(b, rc, err, "reading the schema version");
-    }
     return PB_OK;
 }
 

@@ -481,14 +481,12 @@ static bool same_key(const rkey *a, const rkey *z)
 
 static char *grouped_pence(int64_t p)
 {
-    pb_amount_style style = {2,    PB_UNITS_ONE, PB_ROUND_HALF_UP,
-                             true, false,        PB_NEG_MINUS};
     pb_buf buf = PB_BUF_INIT;
     pb_amount a;
 
     pb_amount_init(&a);
     pb_amount_set_units(&a, p, PB_MONEY_SCALE);
-    pb_amount_format(&buf, &a, &style);
+    pb_amount_format_grouped(&buf, &a);
     pb_amount_clear(&a);
     return pb_buf_detach(&buf);
 }
@@ -548,8 +546,6 @@ static int virement_same(pb_book *b, int64_t id, const pb_virement_def *def,
     if (rc < 0)
         return rc;
     *same = *same && n == def->nlegs;
-    for (i = 0; i < def->nlegs; i++)
-        legs[i].line = 0; /* found again (or created) when writing */
     return PB_OK;
 }
 

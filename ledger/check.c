@@ -231,7 +231,7 @@ static int load_tables(ctx *c, pb_error *err)
 static int check_storage(ctx *c, unsigned flags, pb_error *err)
 {
     pb_stmt *st;
-    size_t i, found = 0;
+    size_t i;
     int rc;
 
     rc = pb_book_prepare(c->b, &st,
@@ -270,14 +270,12 @@ static int check_storage(ctx *c, unsigned flags, pb_error *err)
         rc = pb_stmt_step(st, err);
         if (rc < 0)
             break;
-        if (rc == PB_ROW && pb_stmt_int(st, 0) != 0)
-            found++;
-        else if (rc == PB_ROW)
+        if (rc == PB_ROW && pb_stmt_int(st, 0) == 0)
             problem(c, "triggers", 0,
                     "trigger %s no longer refuses changes to %s: the book "
                     "is no longer append-only",
                     triggers[i].name, triggers[i].table);
-        else
+        else if (rc != PB_ROW)
             problem(c, "triggers", 0,
                     "trigger %s is missing: the book is no longer "
                     "append-only",
@@ -286,7 +284,6 @@ static int check_storage(ctx *c, unsigned flags, pb_error *err)
         rc = PB_OK;
     }
     pb_stmt_release(st);
-    (void)found;
     return rc < 0 ? rc : PB_OK;
 }
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger/journal_int.h"
 #include "ledger/map.h"
 
 #define FLUSH_AT (1u << 16) /* bytes buffered before a write */
@@ -135,24 +136,7 @@ static void put_quoted(pb_buf *out, const char *s)
 
 void pb_export_pence(pb_buf *out, int64_t pence)
 {
-    /* Magnitude in unsigned arithmetic so INT64_MIN is exact too. */
-    uint64_t m = pence < 0 ? (uint64_t)0 - (uint64_t)pence : (uint64_t)pence;
-    char tmp[32];
-    int n = 0;
-
-    tmp[n++] = (char)('0' + m % 10);
-    m /= 10;
-    tmp[n++] = (char)('0' + m % 10);
-    m /= 10;
-    tmp[n++] = '.';
-    do {
-        tmp[n++] = (char)('0' + m % 10);
-        m /= 10;
-    } while (m != 0);
-    if (pence < 0)
-        tmp[n++] = '-';
-    while (n > 0)
-        pb_buf_putc(out, tmp[--n]);
+    pb_journal__pence(out, pence); /* the journal's canonical form */
 }
 
 /* ---- names ------------------------------------------------------------- */

@@ -27,6 +27,7 @@
 #include "ledger/book_int.h"
 #include "ledger/journal_int.h"
 #include "ledger/map.h"
+#include "ledger/period.h"
 
 #define NONE ((size_t)-1) /* "no string": distinct from "" at offset 0 */
 
@@ -772,25 +773,17 @@ static int resolve_dim(pb_book *b, jstate *s, pb_dim_kind kind,
 static int period_closed(pb_book *b, jstate *s, pb_period p, int *closed,
                          pb_error *err)
 {
-    pb_stmt *st;
     int64_t v;
+    bool c;
     int rc;
 
     if (pb_map_get(&s->periods, &p, sizeof p, &v)) {
         *closed = (int)v;
         return PB_OK;
     }
-    rc = pb_book_prepare(b, &st,
-                         "SELECT closed FROM period_state WHERE period = ?",
-                         err);
-    if (rc != PB_OK)
+    if ((rc = pb_period_is_closed(b, p, &c, err)) != PB_OK)
         return rc;
-    pb_stmt_bind_int(st, 1, p);
-    rc = pb_stmt_step(st, err);
-    *closed = rc == PB_ROW && pb_stmt_int(st, 0) != 0;
-    pb_stmt_release(st);
-    if (rc < 0)
-        return rc;
+    *closed = c;
     pb_map_put(&s->periods, &p, sizeof p, *closed);
     return PB_OK;
 }

@@ -65,11 +65,9 @@ int pb_profile_spread(pb_amount months[PB_MONTHS], const pb_amount *annual,
 
 static char *grouped(const pb_amount *a)
 {
-    pb_amount_style style = {2,    PB_UNITS_ONE, PB_ROUND_HALF_UP,
-                             true, false,        PB_NEG_MINUS};
     pb_buf buf = PB_BUF_INIT;
 
-    pb_amount_format(&buf, a, &style);
+    pb_amount_format_grouped(&buf, a);
     return pb_buf_detach(&buf);
 }
 
