@@ -264,7 +264,8 @@ static int parse_header(pb_entry *e, lexer *lx, pb_error *err)
 static int check_encoding(const char *name, const char *text, size_t len,
                           size_t *skip, pb_error *err)
 {
-    size_t bad, i, line = 1, col = 1;
+    size_t bad;
+    long line, col;
 
     if (pb_text_bom_check(text, len, skip, err) != PB_OK) {
         pb_error_locate(err, name, 1, 0, NULL);
@@ -274,17 +275,11 @@ static int check_encoding(const char *name, const char *text, size_t len,
     len -= *skip;
     if (pb_text_utf8_valid(text, len, &bad))
         return PB_OK;
-    for (i = 0; i < bad; i++) {
-        col++;
-        if (text[i] == '\n') {
-            line++;
-            col = 1;
-        }
-    }
+    line = pb_text_line_col(text, bad, &col);
     pb_error_set(err, PB_EINVAL,
                  "not UTF-8 (byte 0x%02X); save the file as UTF-8",
                  (unsigned char)text[bad]);
-    pb_error_locate(err, name, (long)line, (long)col, NULL);
+    pb_error_locate(err, name, line, col, NULL);
     return PB_EINVAL;
 }
 

@@ -272,6 +272,15 @@ void pb_load__count(pb_load__ctx *c, pb_put_result r)
     }
 }
 
+int pb_load__done(pb_load__ctx *c, int rc, pb_put_result r, int col,
+                  pb_error *err)
+{
+    if (rc != PB_OK)
+        return pb_load__at(c, col, rc, err);
+    pb_load__count(c, r);
+    return PB_OK;
+}
+
 void pb_load__csv_field(pb_buf *out, const char *text, bool last)
 {
     size_t n = strlen(text);

@@ -88,10 +88,7 @@ static int budget_row(pb_load__ctx *c, pb_error *err)
                          BU_SCHEME, err);
     if (rc == PB_OK)
         rc = pb_budget_set(c->b, &d, c->batch, &r, err);
-    if (rc != PB_OK)
-        rc = pb_load__at(c, BU_AMOUNT, rc, err);
-    else
-        pb_load__count(c, r);
+    rc = pb_load__done(c, rc, r, BU_AMOUNT, err);
 done:
     pb_amount_clear(&amount);
     for (i = 0; i < PB_MONTHS; i++)
@@ -355,10 +352,7 @@ static int contribution_row(pb_load__ctx *c, pb_error *err)
                              CO_PARTNER, err);
         if (rc == PB_OK)
             rc = pb_contribution_put(c->b, &d, c->batch, &r, err);
-        if (rc != PB_OK)
-            rc = pb_load__at(c, CO_AMOUNT, rc, err);
-        else
-            pb_load__count(c, r);
+        rc = pb_load__done(c, rc, r, CO_AMOUNT, err);
     }
     pb_amount_clear(&amount);
     return rc;
@@ -406,10 +400,7 @@ static int outturn_row(pb_load__ctx *c, pb_error *err)
                              OU_SCHEME, err);
         if (rc == PB_OK)
             rc = pb_outturn_put(c->b, &d, c->batch, &r, err);
-        if (rc != PB_OK)
-            rc = pb_load__at(c, OU_AMOUNT, rc, err);
-        else
-            pb_load__count(c, r);
+        rc = pb_load__done(c, rc, r, OU_AMOUNT, err);
     }
     pb_amount_clear(&amount);
     return rc;

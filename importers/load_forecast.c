@@ -109,10 +109,7 @@ static int forecast_row(pb_load__ctx *c, pb_error *err)
                               pb_buf_str(&c->key), FO_SCHEME, err)) != PB_OK)
         goto done;
     rc = pb_forecast_set(c->b, &d, c->batch, &r, err);
-    if (rc != PB_OK)
-        rc = pb_load__at(c, FO_AMOUNT, rc, err);
-    else
-        pb_load__count(c, r);
+    rc = pb_load__done(c, rc, r, FO_AMOUNT, err);
 done:
     pb_amount_clear(&amount);
     return rc;

@@ -106,6 +106,10 @@ int pb_load__unique(pb_load__ctx *c, const char *what, const char *key,
 
 /* Counts one record's outcome. */
 void pb_load__count(pb_load__ctx *c, pb_put_result r);
+/* The end of a row's put: on failure the error located at column col, else
+ * the outcome counted.  Returns rc. */
+int pb_load__done(pb_load__ctx *c, int rc, pb_put_result r, int col,
+                  pb_error *err);
 
 /* Writes one CSV field (quoted when it must be) and a separator. */
 void pb_load__csv_field(pb_buf *out, const char *text, bool last);

@@ -13,15 +13,6 @@
 
 /* Hands a put's error back located at the row (the put may have named
  * the field; else `col`). */
-static int put_done(pb_load__ctx *c, int rc, pb_put_result r, int col,
-                    pb_error *err)
-{
-    if (rc != PB_OK)
-        return pb_load__at(c, col, rc, err);
-    pb_load__count(c, r);
-    return PB_OK;
-}
-
 /* ---- partners ---------------------------------------------------------- */
 
 enum { PA_CODE, PA_NAME, PA_KIND, PA_LEDGER };
@@ -53,7 +44,7 @@ static int partner_row(pb_load__ctx *c, pb_error *err)
         PB_OK)
         return rc;
     rc = pb_partner_put(c->b, &d, c->batch, &r, err);
-    return put_done(c, rc, r, PA_CODE, err);
+    return pb_load__done(c, rc, r, PA_CODE, err);
 }
 
 const pb_load__kind_ops pb_load__partners = {
@@ -102,7 +93,7 @@ static int pool_row(pb_load__ctx *c, pb_error *err)
     if ((rc = pb_load__unique(c, "pool code", d.code, PO_CODE, err)) != PB_OK)
         return rc;
     rc = pb_pool_put(c->b, &d, c->batch, &r, err);
-    return put_done(c, rc, r, PO_CODE, err);
+    return pb_load__done(c, rc, r, PO_CODE, err);
 }
 
 const pb_load__kind_ops pb_load__pools = {
@@ -150,7 +141,7 @@ static int stream_row(pb_load__ctx *c, pb_error *err)
         PB_OK)
         return rc;
     rc = pb_stream_put(c->b, &d, c->batch, &r, err);
-    return put_done(c, rc, r, ST_CODE, err);
+    return pb_load__done(c, rc, r, ST_CODE, err);
 }
 
 const pb_load__kind_ops pb_load__streams = {
@@ -193,7 +184,7 @@ static int scheme_row(pb_load__ctx *c, pb_error *err)
         PB_OK)
         return rc;
     rc = pb_scheme_put(c->b, &d, c->batch, &r, err);
-    return put_done(c, rc, r, SC_CODE, err);
+    return pb_load__done(c, rc, r, SC_CODE, err);
 }
 
 const pb_load__kind_ops pb_load__schemes = {
@@ -274,7 +265,7 @@ static int account_row(pb_load__ctx *c, pb_error *err)
     if (rc == PB_OK)
         rc = pb_pool__log(c->b, c->batch, "account", code, "", NULL, "added",
                           err);
-    return put_done(c, rc, PB_PUT_ADDED,
+    return pb_load__done(c, rc, PB_PUT_ADDED,
                     rc == PB_EEXISTS ? AC_NAME : AC_CODE, err);
 }
 
@@ -329,7 +320,7 @@ static int profile_row(pb_load__ctx *c, pb_error *err)
         else if ((rc = pb_load__unique(c, "profile", d.name, PR_NAME,
                                        err)) == PB_OK) {
             rc = pb_profile_put(c->b, &d, c->batch, &r, err);
-            rc = put_done(c, rc, r, PR_NAME, err);
+            rc = pb_load__done(c, rc, r, PR_NAME, err);
         }
     }
     for (i = 0; i < PB_MONTHS; i++)

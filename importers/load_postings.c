@@ -272,12 +272,12 @@ static int flush_entry(pb_load__ctx *c, pb_error *err)
         pb_entry_set_batch(s->e, c->batch);
         rc = pb_journal_post(c->b, s->e, &id, err);
         if (rc != PB_OK) {
+            int col;
+
             line = pb_entry_error_line(s->e);
+            col = refused_field(c, s, line, rc);
             pb_error_locate(err, c->name, s->lines[line], 0,
-                            refused_field(c, s, line, rc) >= 0
-                                ? posting_cols[refused_field(c, s, line, rc)]
-                                      .name
-                                : NULL);
+                            col >= 0 ? posting_cols[col].name : NULL);
             return rc;
         }
         c->res->added++;

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "importers/preset.h"
+#include "importers/text.h"
 #include "importers/xml.h"
 #include "ledger/buf.h"
 #include "ledger/suggest.h"
@@ -1487,6 +1488,7 @@ static int parse_text(parser *p, const char *text, size_t len)
 {
     const char *line = text, *end = text + len;
     pb_buf buf = PB_BUF_INIT, word = PB_BUF_INIT;
+    const char *nul;
     size_t bad;
     int rc = PB_OK;
 
@@ -1497,15 +1499,11 @@ static int parse_text(parser *p, const char *text, size_t len)
         p->line = 0;
         return perr(p, "a rules file may be at most 1 MiB");
     }
-    if (memchr(text, '\0', len) != NULL ||
-        !pb_text_utf8_valid(text, len, &bad)) {
-        const char *q;
-
-        if (memchr(text, '\0', len) != NULL)
-            bad = (size_t)((const char *)memchr(text, '\0', len) - text);
-        p->line = 1;
-        for (q = text; q < text + bad; q++)
-            p->line += *q == '\n';
+    nul = memchr(text, '\0', len);
+    if (nul != NULL || !pb_text_utf8_valid(text, len, &bad)) {
+        if (nul != NULL)
+            bad = (size_t)(nul - text);
+        p->line = pb_text_line_col(text, bad, NULL);
         return perr(p, "the rules are not UTF-8 text (byte 0x%02X)",
                     (unsigned)(unsigned char)text[bad]);
     }

@@ -321,3 +321,18 @@ void pb_text_normalise_header(pb_buf *out, const char *s, size_t n)
     out->len = (size_t)((char *)o - out->data);
     out->data[out->len] = '\0';
 }
+
+long pb_text_line_col(const char *s, size_t off, long *col)
+{
+    const char *nl, *line_start = s;
+    long line = 1;
+
+    while ((nl = memchr(line_start, '\n', (size_t)(s + off - line_start))) !=
+           NULL) {
+        line++;
+        line_start = nl + 1;
+    }
+    if (col != NULL)
+        *col = (long)(s + off - line_start) + 1;
+    return line;
+}

@@ -86,6 +86,12 @@ size_t pb_text_bom_len(const char *s, size_t n);
  */
 int pb_text_bom_check(const char *s, size_t n, size_t *bom_len, pb_error *err);
 
+/* ---- positions --------------------------------------------------------- */
+
+/* The 1-based line and column (in bytes) of offset off in s, lines ending
+ * at '\n'.  col may be NULL. */
+long pb_text_line_col(const char *s, size_t off, long *col);
+
 /* ---- ASCII helpers ----------------------------------------------------- */
 
 /* Narrows (*s, *n) to exclude leading and trailing ASCII whitespace. */

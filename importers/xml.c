@@ -35,6 +35,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
+#include "importers/text.h"
 #include "ledger/buf.h"
 #include "ledger/sha256.h"
 
@@ -139,16 +140,6 @@ int pb_xml_xpath_check(const char *expr, pb_error *err)
 
 /* ---- the prolog ---------------------------------------------------------- */
 
-static long line_at(const char *data, size_t off)
-{
-    long line = 1;
-    size_t i;
-
-    for (i = 0; i < off; i++)
-        line += data[i] == '\n';
-    return line;
-}
-
 static bool starts(const char *p, const char *end, const char *lit)
 {
     size_t n = strlen(lit);
@@ -185,7 +176,8 @@ static int prolog_err(const char *name, const char *data, const char *at,
                       pb_error *err, const char *msg)
 {
     pb_error_set(err, PB_EINVAL, "%s", msg);
-    pb_error_locate(err, name, line_at(data, (size_t)(at - data)), 0, NULL);
+    pb_error_locate(err, name, pb_text_line_col(data, (size_t)(at - data), NULL), 0,
+                    NULL);
     return PB_EINVAL;
 }
 
@@ -219,7 +211,8 @@ static int check_encoding(const char *name, const char *data, const char *p,
                  "the document declares encoding \"%s\"; only UTF-8 XML is "
                  "read (save or export it as UTF-8)",
                  enc);
-    pb_error_locate(err, name, line_at(data, (size_t)(e - data)), 0, NULL);
+    pb_error_locate(err, name, pb_text_line_col(data, (size_t)(e - data), NULL), 0,
+                    NULL);
     return PB_EINVAL;
 }
 
@@ -345,9 +338,11 @@ int pb_xml_check_prolog(const char *name, const char *data, size_t len,
 
 /* ---- the reader ---------------------------------------------------------- */
 
+/* An open element.  The names are the reader's own (its dictionary):
+ * they live as long as the reader, so they are borrowed, not copied. */
 typedef struct elem {
-    char *ns; /* namespace URI or NULL */
-    char *local;
+    const char *ns; /* namespace URI or NULL */
+    const char *local;
     long line;
 } elem;
 
@@ -466,10 +461,6 @@ static void xml_free(pb_reader *base)
     for (i = 0; x->bound != NULL && i < x->rules->nns; i++)
         free(x->bound[i]);
     free(x->bound);
-    for (k = 0; k <= PB_XML_MAX_DEPTH; k++) {
-        free(x->stack[k].ns);
-        free(x->stack[k].local);
-    }
     for (i = 0; i < x->nvals; i++)
         pb_buf_clear(&x->vals[i]);
     free(x->vals);
@@ -759,10 +750,8 @@ static int push(xml_reader *x, int depth, pb_error *err)
                      "elements are nested more than %d deep; refused",
                      PB_XML_MAX_DEPTH);
     e = &x->stack[depth];
-    free(e->ns);
-    free(e->local);
-    e->ns = ns != NULL ? pb_xstrdup(ns) : NULL;
-    e->local = pb_xstrdup(local != NULL ? local : "");
+    e->ns = ns;
+    e->local = local != NULL ? local : "";
     e->line = xmlGetLineNo(xmlTextReaderCurrentNode(x->xr));
     x->depth = depth + 1;
     return PB_OK;

@@ -570,6 +570,28 @@ static void test_header__replaces_previous_contents(void **state)
     pb_buf_clear(&b);
 }
 
+/* ---- positions ------------------------------------------------------- */
+
+static void test_line_col__counts_lines_and_bytes(void **state)
+{
+    static const char text[] = "ab\ncd\r\n\xC2\xA3x";
+    long col;
+
+    (void)state;
+    assert_int_equal(pb_text_line_col(text, 0, &col), 1);
+    assert_int_equal(col, 1);
+    assert_int_equal(pb_text_line_col(text, 2, &col), 1); /* the '\n' */
+    assert_int_equal(col, 3);
+    assert_int_equal(pb_text_line_col(text, 3, &col), 2);
+    assert_int_equal(col, 1);
+    assert_int_equal(pb_text_line_col(text, 6, &col), 2); /* after \r */
+    assert_int_equal(col, 4);
+    /* Columns count bytes: "x" after the two bytes of "£". */
+    assert_int_equal(pb_text_line_col(text, 9, &col), 3);
+    assert_int_equal(col, 3);
+    assert_int_equal(pb_text_line_col(text, 9, NULL), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -614,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_header__keeps_non_ascii_letters),
         cmocka_unit_test(test_header__blank_and_unit_only_become_empty),
         cmocka_unit_test(test_header__replaces_previous_contents),
+        cmocka_unit_test(test_line_col__counts_lines_and_bytes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
