@@ -66,8 +66,6 @@ int pb_msg_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "poolbook CMD: <printf>\nTry 'poolbook CMD --help'." with status 2. */
 int pb_msg_usage(const pb_cli *cli, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* "poolbook: warning: <printf>". */
-void pb_msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a command's help text to stdout; returns 0. */
 int pb_msg_help(const char *text);
 
@@ -87,6 +85,9 @@ int pb_cli_finish(pb_book *b, int rc, const pb_error *err);
  * command: c is ':' (the option string starts with ':') when `arg`, the
  * option as given, lacks its value; else `arg` is unknown.  Status 2. */
 int pb_cli_bad_option(const pb_cli *cli, int c, const char *arg);
+
+/* An entry or batch id: a positive whole number.  false otherwise. */
+bool pb_cli_id(const char *text, int64_t *out);
 
 /* Option values. */
 int pb_cli_date(const pb_cli *cli, const char *text, pb_date *out);

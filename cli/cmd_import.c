@@ -245,17 +245,6 @@ static int do_import(pb_cli *cli, int argc, char **argv)
 
 /* ---- list / show ------------------------------------------------------- */
 
-static int parse_batch(const char *text, int64_t *out)
-{
-    char *end;
-    long long v = strtoll(text, &end, 10);
-
-    if (*text == '\0' || *end != '\0' || v <= 0)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int list_one(const pb_import_info *i, void *ud)
 {
     int *n = ud;
@@ -359,7 +348,7 @@ static int do_list_show(pb_cli *cli, int argc, char **argv, int show)
             return pb_msg_help(help);
         return pb_cli_bad_option(cli, c, argv[optind - 1]);
     }
-    if (show && (argc - optind != 1 || parse_batch(argv[optind], &batch)))
+    if (show && (argc - optind != 1 || !pb_cli_id(argv[optind], &batch)))
         return pb_msg_usage(cli, "import show takes one batch number");
     if (!show && argc != optind)
         return pb_msg_usage(cli, "import list takes no arguments");
@@ -417,7 +406,7 @@ static int do_undo(pb_cli *cli, int argc, char **argv)
             return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
-    if (argc - optind != 1 || parse_batch(argv[optind], &batch))
+    if (argc - optind != 1 || !pb_cli_id(argv[optind], &batch))
         return pb_msg_usage(cli, "import undo takes one batch number");
     if (reason == NULL || *reason == '\0')
         return pb_msg_usage(cli, "import undo needs --reason");

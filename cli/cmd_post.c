@@ -233,17 +233,6 @@ static const char reverse_help[] =
     "reversal takes the original's date unless --date is given; if the\n"
     "original's period is closed, give a date in an open period.\n";
 
-static int parse_id(const char *text, int64_t *out)
-{
-    char *end;
-    long long v = strtoll(text, &end, 10);
-
-    if (*text == '\0' || *end != '\0' || v <= 0)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int pb_cmd_reverse(pb_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -271,7 +260,7 @@ int pb_cmd_reverse(pb_cli *cli, int argc, char **argv)
             return pb_cli_bad_option(cli, c, argv[optind - 1]);
         }
     }
-    if (argc - optind != 1 || parse_id(argv[optind], &id) != 0)
+    if (argc - optind != 1 || !pb_cli_id(argv[optind], &id))
         return pb_msg_usage(cli, "give the id of one entry");
     if (reason == NULL || *reason == '\0')
         return pb_msg_usage(cli, "a reversal needs --reason");
@@ -326,7 +315,7 @@ int pb_cmd_show(pb_cli *cli, int argc, char **argv)
     if (optind == argc)
         return pb_msg_usage(cli, "give at least one entry id");
     for (i = optind; i < argc; i++) {
-        if (parse_id(argv[i], &id) != 0)
+        if (!pb_cli_id(argv[i], &id))
             return pb_msg_usage(cli, "'%s' is not an entry id", argv[i]);
     }
     if ((rc = pb_cli_open(cli, &b, 0)) != PB_EXIT_OK)
@@ -334,7 +323,7 @@ int pb_cmd_show(pb_cli *cli, int argc, char **argv)
     e = pb_entry_new();
     pb_error_clear(&err);
     for (i = optind; i < argc && rc == PB_EXIT_OK; i++) {
-        parse_id(argv[i], &id);
+        pb_cli_id(argv[i], &id);
         if (pb_journal_get(b, id, e, &err) != PB_OK) {
             rc = pb_msg_error(&err);
             break;

@@ -19,6 +19,19 @@ int pb_cli_bad_option(const pb_cli *cli, int c, const char *arg)
     return pb_msg_usage(cli, "unknown option '%s'", arg);
 }
 
+bool pb_cli_id(const char *text, int64_t *out)
+{
+    char *end;
+    long long v;
+
+    errno = 0;
+    v = strtoll(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || errno != 0 || v <= 0)
+        return false;
+    *out = v;
+    return true;
+}
+
 int pb_cli_open(const pb_cli *cli, pb_book **out, unsigned flags)
 {
     pb_error err;

@@ -44,17 +44,6 @@ int pb_msg_usage(const pb_cli *cli, const char *fmt, ...)
     return PB_EXIT_USAGE;
 }
 
-void pb_msg_warn(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("poolbook: warning: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
 int pb_msg_help(const char *text)
 {
     fputs(text, stdout);

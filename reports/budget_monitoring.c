@@ -310,20 +310,12 @@ static int outturn_fn(const pb_outturn_info *o, void *ud)
     if (si == (size_t)-1)
         return 0;
     if (x->by_line) {
-        /* An outturn is keyed like a line: the exact line if there is one. */
+        /* An outturn is keyed like a line: line_item finds the exact line
+         * when there is one (it scores highest). */
         int64_t st = pb_report__id(c->names, PB_DIM_STREAM, o->stream);
         int64_t pa = pb_report__id(c->names, PB_DIM_PARTNER, o->partner);
-        size_t i;
 
-        it = NULL;
-        for (i = 0; i < c->n && it == NULL; i++) {
-            if (c->l[i].scheme == sc && c->l[i].stream == st &&
-                c->l[i].partner == pa)
-                it = &x->v->it[x->line_item_of[i]];
-        }
-        if (it == NULL)
-            it =
-                line_item(c, x->v, x->line_item_of, x->rest_of, si, sc, st, pa);
+        it = line_item(c, x->v, x->line_item_of, x->rest_of, si, sc, st, pa);
     } else {
         it = &x->v->it[x->item_of_scheme[si]];
     }
